@@ -1,0 +1,146 @@
+"""The answers file: atomic, merged across kernels, corrupt files kept aside,
+read-only folders handled, and never touched while grading."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from peer_widgets.store import FILE_NAME, ResponseStore, StoreError, default_path, private_store
+
+
+def read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_save_writes_versioned_document(notebook_dir):
+    store = ResponseStore.for_folder()
+    record = store.save("q1", "b")
+    document = read(notebook_dir / FILE_NAME)
+    assert document["schema_version"] == 1
+    assert document["items"]["q1"]["value"] == "b"
+    assert document["items"]["q1"]["attempts"] == 1
+    assert document["items"]["q1"]["answered_at"] == record["answered_at"]
+    assert record["answered_at"].endswith("Z")
+    store.save("q1", "c")
+    assert read(notebook_dir / FILE_NAME)["items"]["q1"] == {**store.get("q1")}
+    assert store.get("q1")["attempts"] == 2
+    assert store.get("q1")["value"] == "c"
+
+
+def test_write_is_atomic_rename(notebook_dir, monkeypatch):
+    store = ResponseStore.for_folder()
+    store.save("q1", "a")
+    before = (notebook_dir / FILE_NAME).read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(StoreError, match="disk full"):
+        store.save("q2", "b")
+    # The old file is intact and no temporary file is left behind.
+    assert (notebook_dir / FILE_NAME).read_bytes() == before
+    assert sorted(p.name for p in notebook_dir.iterdir()) == [".responses.json.lock", FILE_NAME]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"[1, 2]", b'{"schema_version": 1}',
+                                     b'{"schema_version": 1, "items": {"q": 3}}', b""])
+def test_corrupt_file_is_kept_aside_not_emptied(notebook_dir, content):
+    (notebook_dir / FILE_NAME).write_bytes(content)
+    store = ResponseStore.for_folder()
+    backups = sorted(notebook_dir.glob(f"{FILE_NAME}.corrupt-*"))
+    assert len(backups) == 1
+    assert backups[0].read_bytes() == content
+    assert not (notebook_dir / FILE_NAME).exists()
+    assert len(store.notices) == 1
+    assert backups[0].name in store.notices[0]
+    store.save("q1", "a")
+    assert read(notebook_dir / FILE_NAME)["items"]["q1"]["value"] == "a"
+    assert backups[0].read_bytes() == content
+
+
+def test_two_corrupt_files_get_two_backups(notebook_dir):
+    for _ in range(2):
+        (notebook_dir / FILE_NAME).write_text("garbage", encoding="utf-8")
+        ResponseStore.for_folder()
+    assert len(list(notebook_dir.glob(f"{FILE_NAME}.corrupt-*"))) == 2
+
+
+def test_newer_schema_is_left_alone_and_not_overwritten(notebook_dir):
+    newer = json.dumps({"schema_version": 99, "items": {}})
+    (notebook_dir / FILE_NAME).write_text(newer, encoding="utf-8")
+    store = ResponseStore.for_folder()
+    assert store.read_only
+    with pytest.raises(StoreError):
+        store.save("q1", "a")
+    assert (notebook_dir / FILE_NAME).read_text(encoding="utf-8") == newer
+    assert "newer version" in store.notices[0]
+
+
+def test_grading_never_moves_or_writes(notebook_dir, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    (notebook_dir / FILE_NAME).write_text("garbage", encoding="utf-8")
+    store = ResponseStore.for_folder()
+    assert store.read_only
+    assert (notebook_dir / FILE_NAME).read_text(encoding="utf-8") == "garbage"
+    assert list(notebook_dir.glob("*.corrupt-*")) == []
+    with pytest.raises(StoreError):
+        store.save("q1", "a")
+
+
+def test_read_only_folder_falls_back_to_user_data(read_only_dir, tmp_path, monkeypatch):
+    folder, lock = read_only_dir
+    (folder / FILE_NAME).write_text(json.dumps(
+        {"schema_version": 1, "items": {"old": {"value": "a", "answered_at": "2026-01-01T00:00:00Z", "attempts": 1}}}))
+    lock()
+    monkeypatch.chdir(folder)
+    store = ResponseStore.for_folder()
+    assert store.path.is_relative_to(tmp_path / "user-data" / "fallback")
+    assert store.value("old") == "a"  # earlier answers are still shown
+    store.save("new", "b")
+    assert read(store.path)["items"]["new"]["value"] == "b"
+    assert read(folder / FILE_NAME)["items"].keys() == {"old"}
+    assert str(store.path) in store.notices[0]
+
+
+def test_environment_variable_points_elsewhere(notebook_dir, tmp_path, monkeypatch):
+    target = tmp_path / "elsewhere" / "answers.json"
+    monkeypatch.setenv("PEER_COURSE_RESPONSES", str(target))
+    assert default_path() == target
+    ResponseStore.for_folder().save("q1", "a")
+    assert read(target)["items"]["q1"]["value"] == "a"
+    assert not (notebook_dir / FILE_NAME).exists()
+
+
+def test_private_store_is_outside_the_notebook_folder(notebook_dir, tmp_path):
+    store = private_store()
+    store.save("r1", {"text": "my story"})
+    assert store.path.is_relative_to(tmp_path / "user-data" / "private")
+    assert list(notebook_dir.iterdir()) == []
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from peer_widgets.store import ResponseStore
+    store = ResponseStore(sys.argv[1])
+    for i in range(int(sys.argv[3])):
+        store.save(f"{sys.argv[2]}-{i}", i)
+""")
+
+
+def test_two_kernels_writing_at_once_lose_nothing(notebook_dir):
+    path = notebook_dir / FILE_NAME
+    count = 60
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(count)]) for name in ("a", "b")]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    items = read(path)["items"]
+    assert len(items) == 2 * count
+    assert all(items[f"{name}-{i}"]["value"] == i for name in ("a", "b") for i in range(count))
+    assert list(notebook_dir.glob("*.corrupt-*")) == []

@@ -1,0 +1,292 @@
+"""Item banks: questions as validated data.
+
+An item bank is a YAML (or JSON) file checked against
+``data/item_bank.schema.json`` and then against the rules a schema cannot
+say (keys must name real options, every option of a formative item needs
+feedback, graded banks must carry no key). Any problem raises
+:class:`ItemBankError` with one message naming the file, the item and the
+field, so an author never has to read a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .categories import category_ids
+
+SCHEMA_FILE = Path(__file__).with_name("data") / "item_bank.schema.json"
+SCHEMA_VERSION = 1
+
+
+class ItemBankError(ValueError):
+    """A bank file that cannot be used, with a message saying where and why."""
+
+    def __init__(self, path: Path | str, message: str, item_id: str | None = None, field: str | None = None):
+        self.path = str(path)
+        self.item_id = item_id
+        self.field = field
+        where = [self.path]
+        if item_id is not None:
+            where.append(f"item '{item_id}'")
+        if field is not None:
+            where.append(f"field '{field}'")
+        super().__init__(": ".join(where) + ": " + message)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question, self-rating or reflection, as loaded from a bank."""
+
+    id: str
+    type: str
+    category: str
+    prompt: str
+    mode: str
+    bank_id: str
+    points: float | None = None
+    scenario: str | None = None
+    options: tuple[Option, ...] = ()
+    terms: tuple[Option, ...] = ()
+    choices: tuple[Option, ...] = ()
+    key: Any = None
+    scale: str | None = None
+    hint: str | None = None
+    content_note: str | None = None
+    skippable: bool = True
+
+    @property
+    def formative(self) -> bool:
+        return self.mode == "formative"
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True)
+class ItemBank:
+    id: str
+    title: str
+    mode: str
+    path: Path
+    items: tuple[Item, ...]
+    source_documents: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"{self.path}: no item '{item_id}' in this bank")
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    # jsonschema is imported lazily: it is only needed when a bank is loaded.
+    import jsonschema
+
+    with SCHEMA_FILE.open(encoding="utf-8") as handle:
+        schema = json.load(handle)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ItemBankError(path, "file not found; check the path in the notebook or manifest") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ItemBankError(path, f"cannot read the file ({error})") from None
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ItemBankError(path, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}{line}: {problem}") from None
+
+
+def _schema_error(path: Path, data: Any) -> None:
+    import jsonschema.exceptions
+
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return
+    error = jsonschema.exceptions.best_match(errors)
+    location = list(error.absolute_path)
+    item_id = None
+    field_name = None
+    if len(location) >= 2 and location[0] == "items" and isinstance(location[1], int):
+        raw = data["items"][location[1]]
+        item_id = raw.get("id") if isinstance(raw, dict) else None
+        if item_id is None:
+            item_id = f"#{location[1] + 1}"
+        rest = [str(part) for part in location[2:]]
+        field_name = ".".join(rest) if rest else None
+    elif location:
+        field_name = ".".join(str(part) for part in location)
+    message = error.message
+    if "propertyNames" in error.schema_path:
+        field_name = str(error.instance)
+        message = "this field is not allowed for this item type (check the spelling, or remove it)"
+    elif error.validator == "required":
+        missing = message.split("'")[1] if "'" in message else None
+        field_name = missing if item_id is not None or not field_name else f"{field_name}.{missing}"
+        message = "this field is required"
+    raise ItemBankError(path, message, item_id=item_id, field=field_name)
+
+
+def _check_rules(path: Path, data: dict, draft: bool = False) -> None:
+    """Rules across fields that a JSON Schema cannot express clearly."""
+    known_categories = category_ids()
+    seen: set[str] = set()
+    graded = data["mode"] == "graded"
+    for raw in data["items"]:
+        item_id = raw["id"]
+        if item_id in seen:
+            raise ItemBankError(path, "this id is used twice in the bank; ids must be unique", item_id, "id")
+        seen.add(item_id)
+        if raw["category"] not in known_categories:
+            raise ItemBankError(
+                path,
+                f"unknown category '{raw['category']}'; use one of: {', '.join(known_categories)}",
+                item_id,
+                "category",
+            )
+        kind = raw["type"]
+        for list_field in ("options", "terms", "choices"):
+            ids = [o["id"] for o in raw.get(list_field, [])]
+            if len(ids) != len(set(ids)):
+                raise ItemBankError(path, "two entries share an id; each needs its own", item_id, list_field)
+        if graded and not draft:
+            # Keys and explanations of graded items belong in nbgrader's
+            # hidden tests only: anything in this file reaches learners.
+            if "key" in raw:
+                raise ItemBankError(path, "graded banks are released to learners and must not hold a key; "
+                                    "put the key in the item's hidden test cell", item_id, "key")
+            for list_field in ("options", "terms", "choices"):
+                for option in raw.get(list_field, []):
+                    if "feedback" in option:
+                        raise ItemBankError(path, "graded banks must not hold feedback that reveals the key",
+                                            item_id, f"{list_field}.{option['id']}.feedback")
+            if "points" not in raw:
+                raise ItemBankError(path, "graded items need points", item_id, "points")
+            continue
+        if graded and "points" not in raw:
+            raise ItemBankError(path, "graded items need points", item_id, "points")
+        if kind in ("single_choice", "multiple_select", "matching") and "key" not in raw:
+            raise ItemBankError(path, "formative items need a key so feedback can be given" if not graded
+                                else "an assessment draft needs the key of every keyed item", item_id, "key")
+        if kind in ("single_choice", "multiple_select"):
+            option_ids = [o["id"] for o in raw["options"]]
+            keys = [raw["key"]] if kind == "single_choice" else raw["key"]
+            for key in keys:
+                if key not in option_ids:
+                    raise ItemBankError(path, f"key '{key}' is not one of the options ({', '.join(option_ids)})",
+                                        item_id, "key")
+            for option in raw["options"]:
+                if "feedback" not in option and not graded:
+                    raise ItemBankError(path, "every option needs feedback that explains why",
+                                        item_id, f"options.{option['id']}.feedback")
+        if kind == "matching":
+            term_ids = [t["id"] for t in raw["terms"]]
+            choice_ids = [c["id"] for c in raw["choices"]]
+            key = raw["key"]
+            if sorted(key) != sorted(term_ids):
+                raise ItemBankError(path, "the key must give exactly one choice for every term", item_id, "key")
+            for term, choice in key.items():
+                if choice not in choice_ids:
+                    raise ItemBankError(path, f"'{choice}' is not one of the choices", item_id, f"key.{term}")
+            for term in raw["terms"]:
+                if "feedback" not in term and not graded:
+                    raise ItemBankError(path, "every term needs feedback that explains the match",
+                                        item_id, f"terms.{term['id']}.feedback")
+
+
+def _build(path: Path, data: dict) -> ItemBank:
+    def options(raw: dict, name: str) -> tuple[Option, ...]:
+        return tuple(Option(o["id"], o["text"], o.get("feedback")) for o in raw.get(name, []))
+
+    items = tuple(
+        Item(
+            id=raw["id"],
+            type=raw["type"],
+            category=raw["category"],
+            prompt=raw["prompt"],
+            mode=data["mode"],
+            bank_id=data["id"],
+            points=float(raw["points"]) if "points" in raw else None,
+            scenario=raw.get("scenario"),
+            options=options(raw, "options"),
+            terms=options(raw, "terms"),
+            choices=options(raw, "choices"),
+            key=raw.get("key"),
+            scale=raw.get("scale"),
+            hint=raw.get("hint"),
+            content_note=raw.get("content_note"),
+            skippable=raw.get("skippable", True),
+        )
+        for raw in data["items"]
+    )
+    return ItemBank(
+        id=data["id"],
+        title=data["title"],
+        mode=data["mode"],
+        path=path,
+        items=items,
+        source_documents=tuple(data.get("source_documents", ())),
+    )
+
+
+def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
+    """Load and validate one item bank.
+
+    ``draft=True`` reads an assessment author's draft: a graded bank that
+    still holds its keys (and may hold an ``intro``), from which
+    ``peer-course author`` makes the released bank and the nbgrader source.
+
+    Raises
+    ------
+    ItemBankError
+        If the file is missing, unreadable, not YAML/JSON, breaks the schema
+        or a cross-field rule. The message names the file, item and field.
+    """
+    path = Path(path)
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise ItemBankError(path, "the file must hold a mapping with schema_version, id, title, mode and items")
+    if data.get("schema_version") not in (None, SCHEMA_VERSION) and isinstance(data.get("schema_version"), int):
+        raise ItemBankError(path, f"schema_version {data['schema_version']} is not supported by this version "
+                            f"of the course (it reads version {SCHEMA_VERSION}); upgrade peer-course",
+                            field="schema_version")
+    if draft:
+        data = {k: v for k, v in data.items() if k != "intro"}
+    _schema_error(path, data)
+    _check_rules(path, data, draft=draft)
+    return _build(path, data)

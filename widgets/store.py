@@ -1,0 +1,315 @@
+"""Where answers live: ``responses.json``, saved the moment they are given.
+
+File format (``schema_version`` 1)::
+
+    {
+      "schema_version": 1,
+      "items": {
+        "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>}
+      }
+    }
+
+Guarantees:
+
+* Writes are atomic: a temporary file in the same folder, flushed to disk,
+  then renamed over the old one; a crash leaves either the old or the new
+  file, never half of one.
+* Two kernels writing at once (two notebooks in one folder) do not lose each
+  other's answers: every save re-reads the file under an exclusive lock
+  and changes only its own item.
+* A file that cannot be read is moved aside to ``responses.json.corrupt-*``
+  and the learner is told; it is never emptied in place.
+* While nbgrader grades (``NBGRADER_EXECUTION`` is set) the store is
+  read-only, so re-running a notebook cannot change what was submitted.
+
+Location: ``PEER_COURSE_RESPONSES`` (a file path) wins; otherwise the
+notebook's own folder (the kernel's working directory), so that
+``nbgrader submit`` carries the file; if that folder is not writable, a
+per-user data folder keyed by the notebook folder's path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from .i18n import gettext as _
+
+FILE_NAME = "responses.json"
+SCHEMA_VERSION = 1
+ENV_FILE = "PEER_COURSE_RESPONSES"
+ENV_DATA_DIR = "PEER_COURSE_DATA_DIR"
+
+try:  # POSIX file locks; elsewhere saves are still atomic, just not merged.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def grading() -> bool:
+    """True while nbgrader is executing the notebook to grade it."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def user_data_dir() -> Path:
+    """The per-user folder for answers that cannot live beside the notebook."""
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("peer-course", appauthor=False))
+
+
+def folder_key(folder: Path) -> str:
+    """A stable, filename-safe key for a notebook folder."""
+    resolved = str(folder.resolve())
+    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+def _writable(folder: Path) -> bool:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".peer-course-probe-"):
+            return True
+    except OSError:
+        return False
+
+
+def default_path(folder: Path | None = None) -> Path:
+    """Resolve where this notebook folder's answers are kept (see module doc)."""
+    if os.environ.get(ENV_FILE):
+        return Path(os.environ[ENV_FILE])
+    folder = Path.cwd() if folder is None else Path(folder)
+    if grading() or _writable(folder):
+        return folder / FILE_NAME
+    return user_data_dir() / "fallback" / folder_key(folder) / FILE_NAME
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class StoreError(RuntimeError):
+    """An answer could not be saved (the message says what to do)."""
+
+
+class ResponseStore:
+    """Answers for one folder, kept in one JSON file.
+
+    Parameters
+    ----------
+    path
+        The JSON file. It need not exist yet.
+    read_only
+        Never write, move or create anything (used while grading).
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self.notices: list[str] = []
+        self._items: dict[str, dict[str, Any]] = {}
+        self.reload()
+
+    @classmethod
+    def for_folder(cls, folder: str | Path | None = None) -> "ResponseStore":
+        """The store for a notebook folder (default: the working directory)."""
+        folder_path = None if folder is None else Path(folder)
+        path = default_path(folder_path)
+        store = cls(path, read_only=grading())
+        beside = (Path.cwd() if folder_path is None else folder_path) / FILE_NAME
+        if path != beside and not os.environ.get(ENV_FILE):
+            store.notices.append(
+                _("This folder cannot be written to, so your answers are saved in {path}.").format(path=path)
+            )
+            if not store._items and beside.is_file():
+                # Start from the answers already in the read-only folder.
+                store._items = cls(beside, read_only=True)._items
+        return store
+
+    # -- reading -----------------------------------------------------------
+    def reload(self) -> None:
+        with self._locked(shared=True):
+            self._items = self._read_file()
+
+    def get(self, item_id: str) -> dict[str, Any] | None:
+        """The saved record for an item (value, answered_at, attempts), or None."""
+        record = self._items.get(item_id)
+        return dict(record) if record is not None else None
+
+    def value(self, item_id: str, default: Any = None) -> Any:
+        record = self._items.get(item_id)
+        return default if record is None else record.get("value", default)
+
+    def items(self) -> dict[str, dict[str, Any]]:
+        return {key: dict(record) for key, record in self._items.items()}
+
+    def _read_file(self) -> dict[str, dict[str, Any]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            self.notices.append(_("Your saved answers could not be read ({error}).").format(error=error))
+            return {}
+        problem = None
+        data: Any = None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problem = str(error)
+        if problem is None:
+            problem = validate_document(data)
+        if problem is None:
+            return {key: dict(record) for key, record in data["items"].items()}
+        if isinstance(data, dict) and isinstance(data.get("schema_version"), int) and data["schema_version"] > SCHEMA_VERSION:
+            # Written by a newer course version: not corrupt, so leave it be
+            # and refuse to write over it.
+            self.read_only = True
+            self.notices.append(
+                _("Your answers file was written by a newer version of the course; "
+                  "it is kept as it is and new answers will not be saved until the course is updated.")
+            )
+            return {}
+        self._set_aside(problem)
+        return {}
+
+    def _set_aside(self, problem: str) -> None:
+        if self.read_only:
+            self.notices.append(
+                _("Your answers file {name} could not be read ({problem}).").format(name=self.path.name, problem=problem)
+            )
+            return
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 1
+        while backup.exists():
+            counter += 1
+            backup = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
+        os.replace(self.path, backup)
+        self.notices.append(
+            _("Your answers file could not be read ({problem}). It was kept as {backup} "
+              "so your trainer can recover it, and a new file was started.").format(problem=problem, backup=backup.name)
+        )
+
+    # -- writing -----------------------------------------------------------
+    def save(self, item_id: str, value: Any) -> dict[str, Any]:
+        """Record an answer now and return the stored record.
+
+        Raises
+        ------
+        StoreError
+            If the store is read-only or the file cannot be written.
+        """
+        if self.read_only:
+            raise StoreError(_("Answers are not saved here (read-only)."))
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as error:
+            raise StoreError(f"answer for '{item_id}' cannot be stored as JSON: {error}") from None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._locked(shared=False):
+                items = self._read_file()  # merge with other kernels' answers
+                previous = items.get(item_id, {})
+                record = {
+                    "value": value,
+                    "answered_at": now(),
+                    "attempts": int(previous.get("attempts", 0)) + 1,
+                }
+                items[item_id] = record
+                self._write_file(items)
+                self._items = items
+        except OSError as error:
+            raise StoreError(
+                _("Your answer could not be saved ({error}). Copy it somewhere safe and tell your trainer.").format(error=error)
+            ) from None
+        return dict(record)
+
+    def forget(self, item_id: str) -> None:
+        """Remove one item's record (used when a reflection is made private)."""
+        if self.read_only:
+            raise StoreError(_("Answers are not saved here (read-only)."))
+        with self._locked(shared=False):
+            items = self._read_file()
+            if items.pop(item_id, None) is not None:
+                self._write_file(items)
+            self._items = items
+
+    def replace_all(self, items: dict[str, dict[str, Any]]) -> None:
+        """Write a whole set of records at once (restore from a download)."""
+        problem = validate_document({"schema_version": SCHEMA_VERSION, "items": items})
+        if problem:
+            raise StoreError(problem)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked(shared=False):
+            self._write_file(items)
+            self._items = {key: dict(record) for key, record in items.items()}
+
+    def _write_file(self, items: dict[str, dict[str, Any]]) -> None:
+        document = {"schema_version": SCHEMA_VERSION, "items": items}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle, indent=1, sort_keys=True, ensure_ascii=False)
+                handle.write("\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    @contextlib.contextmanager
+    def _locked(self, *, shared: bool) -> Iterator[None]:
+        if fcntl is None or self.read_only or not self.path.parent.is_dir():
+            yield
+            return
+        lock_path = self.path.with_name(f".{self.path.name}.lock")
+        try:
+            handle = open(lock_path, "a+")
+        except OSError:
+            yield  # cannot lock (read-only folder); reads stay safe via rename
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def validate_document(data: Any) -> str | None:
+    """Return why ``data`` is not a valid responses document, or None if it is."""
+    if not isinstance(data, dict):
+        return "the file does not hold a JSON object"
+    if data.get("schema_version") != SCHEMA_VERSION:
+        return f"schema_version is {data.get('schema_version')!r}, expected {SCHEMA_VERSION}"
+    items = data.get("items")
+    if not isinstance(items, dict):
+        return "'items' is missing or not an object"
+    for key, record in items.items():
+        if not isinstance(record, dict) or "value" not in record:
+            return f"item '{key}' has no value"
+        if not isinstance(record.get("attempts", 0), int):
+            return f"item '{key}' has a non-integer attempts count"
+    return None
+
+
+def private_store(folder: str | Path | None = None) -> ResponseStore:
+    """The learner's private drafts for a notebook folder.
+
+    Kept in the per-user data folder, never beside the notebook, so private
+    reflections cannot be carried off by ``nbgrader submit`` or an export.
+    """
+    folder_path = Path.cwd() if folder is None else Path(folder)
+    path = user_data_dir() / "private" / folder_key(folder_path) / "reflections.json"
+    return ResponseStore(path, read_only=grading())
