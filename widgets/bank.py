@@ -268,7 +268,7 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
     """Load and validate one item bank.
 
     ``draft=True`` reads an assessment author's draft: a graded bank that
-    still holds its keys (and may hold an ``intro``), from which
+    still holds its keys (and may hold an ``intro`` and ``development_plan: true``), from which
     ``peer-course author`` makes the released bank and the nbgrader source.
 
     Raises
@@ -286,7 +286,7 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
                             f"of the course (it reads version {SCHEMA_VERSION}); upgrade peer-course",
                             field="schema_version")
     if draft:
-        data = {k: v for k, v in data.items() if k != "intro"}
+        data = {k: v for k, v in data.items() if k not in ("intro", "development_plan")}
     _schema_error(path, data)
     _check_rules(path, data, draft=draft)
     return _build(path, data)

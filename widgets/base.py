@@ -78,6 +78,12 @@ class ItemWidget(w.VBox, w.ValueWidget):
                 )
         self._restoring = False
 
+    def __repr__(self) -> str:
+        # The default repr lists every trait and child value; it lands in a
+        # notebook's saved text/plain output, and so in a submission. Name
+        # the item only, so no answer (and no private reflection) rides along.
+        return f"{type(self).__name__}(item={self.item.id!r})"
+
     # -- pieces for subclasses --------------------------------------------
     def _build_controls(self) -> None:
         raise NotImplementedError

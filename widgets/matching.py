@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import ipywidgets as w
@@ -18,7 +19,11 @@ class Matching(ItemWidget):
     """
 
     def _build_controls(self) -> None:
-        options = [(_("Choose\u2026"), None)] + [(choice.text, choice.id) for choice in self.item.choices]
+        # Authors often list choices in the same order as the terms; a stable
+        # shuffle (the same on every page load) stops position giving it away.
+        choices = sorted(self.item.choices,
+                         key=lambda c: hashlib.sha256(f"{self.item.id}/{c.id}".encode()).hexdigest())
+        options = [(_("Choose\u2026"), None)] + [(choice.text, choice.id) for choice in choices]
         self.pickers = []
         for term in self.item.terms:
             picker = w.Dropdown(

@@ -96,6 +96,16 @@ class Page:
         self.widgets[item_id] = widget
         return widget
 
+    def development_plan(self) -> None:
+        """Show the live development plan for this page's competency ratings."""
+        from .plan import DevelopmentPlan
+        from .rating import RatingScale
+
+        if self.bank is None:
+            return
+        ratings = [self.widget(item.id) for item in self.bank if item.type == "rating" and item.scale == "competency"]
+        self._display(DevelopmentPlan([r for r in ratings if isinstance(r, RatingScale)]))
+
     def for_trainer(self, item_id: str) -> None:
         """While nbgrader grades, print a reflection (or only its status) for the trainer.
 

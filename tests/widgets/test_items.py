@@ -80,13 +80,21 @@ def test_multiple_select_partial_feedback_on_check(bank, notebook_dir):
     assert "That&#x27;s right." in widget.feedback.value
 
 
+def index_of(picker, choice_id):
+    return [value for _label, value in picker.options].index(choice_id)
+
+
 def test_matching_saves_each_pick_and_explains_when_complete(bank, notebook_dir):
     widget = build(bank, "s-match")
     assert [p.description for p in widget.pickers] == ["addict", "non-compliant"]
-    widget.pickers[0].set_state({"index": 1})
+    # choices are shuffled the same way every time, so position gives nothing away
+    orders = {tuple(v for _l, v in p.options) for p in widget.pickers}
+    assert orders == {tuple(v for _l, v in build(bank, "s-match").pickers[0].options)}
+    assert sorted(orders.pop()[1:]) == ["c1", "c2", "c3"]
+    widget.pickers[0].set_state({"index": index_of(widget.pickers[0], "c1")})
     assert saved(notebook_dir)["s-match"]["value"] == {"t1": "c1"}
     assert widget.feedback.value == ""
-    widget.pickers[1].set_state({"index": 3})
+    widget.pickers[1].set_state({"index": index_of(widget.pickers[1], "c3")})
     assert saved(notebook_dir)["s-match"]["value"] == {"t1": "c1", "t2": "c3"}
     assert "Partly right." in widget.feedback.value
     assert "\u2716 \u201cnon-compliant\u201d: Describes a choice without judging it." in widget.feedback.value
@@ -129,6 +137,16 @@ def test_reflection_is_private_by_default(bank, notebook_dir, tmp_path):
     again = build(bank, "s-reflect")
     assert again.text.value == story
     assert again.share.value is False
+
+
+def test_plain_text_output_holds_no_answer(bank, notebook_dir):
+    """A notebook saved with outputs keeps each widget's text/plain repr."""
+    widget = build(bank, "s-reflect")
+    widget.text.set_state({"value": "my private story"})
+    assert repr(widget) == "Reflection(item='s-reflect')"
+    rating = build(bank, "s-rate")
+    rating.rating.set_state({"index": 2})
+    assert repr(rating) == "RatingScale(item='s-rate')"
 
 
 def test_sharing_adds_text_and_unsharing_removes_it(bank, notebook_dir):

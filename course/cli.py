@@ -1,0 +1,170 @@
+"""``peer-course``: one command for learners, trainers and hosts.
+
+A thin layer: each subcommand parses its options and calls one library
+function with keyword arguments; the library does the work (and is what the
+tests call). Errors the user can fix are printed as one line on stderr with
+exit code 1; nothing here prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+
+def _progress(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import default_workspace, serve
+
+    return serve(workspace=Path(args.workspace) if args.workspace else default_workspace(),
+                 port=args.port, open_browser=not args.no_browser)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_course
+
+    problems = validate_course()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("The course is valid: manifest, item banks, lessons and assessments all check out.")
+    return 0
+
+
+def cmd_author(args: argparse.Namespace) -> int:
+    from .authoring import author_assessment
+    from .paths import assessments_dir
+
+    out = Path(args.out) if args.out else None
+    if out is None:
+        import yaml
+
+        bank_id = (yaml.safe_load(Path(args.draft).read_text(encoding="utf-8")) or {}).get("id")
+        if not bank_id:
+            raise UserError(f"{args.draft}: field 'id': required to name the assessment")
+        out = assessments_dir() / bank_id
+    path = author_assessment(args.draft, out)
+    print(f"Wrote {path} and {path.parent / 'items.yaml'} (keys are only in the notebook's hidden tests).")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .trainer_dir import init_course_dir
+
+    folder = init_course_dir(args.folder)
+    print(f"Trainer folder ready: {folder}\nNext: cd {folder} && peer-course build")
+    return 0
+
+
+def _course_dir(args: argparse.Namespace) -> Path:
+    from .trainer_dir import find_course_dir
+
+    return find_course_dir(args.course_dir)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import build
+
+    build(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force, progress=_progress)
+    print("Student versions are in release/.")
+    return 0
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import autograde
+
+    outcomes = autograde(course_dir=_course_dir(args), assessments=args.assessment or None,
+                         students=args.student or None, force=args.force, progress=_progress)
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        print(f"could not grade {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
+    print(f"Graded {len(outcomes) - len(failed)} of {len(outcomes)} submission(s).")
+    return 1 if failed else 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import feedback
+
+    feedback(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force, progress=_progress)
+    print("Feedback is in feedback/.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import export
+
+    path = export(course_dir=_course_dir(args), to=Path(args.to), progress=_progress)
+    print(f"Grades written to {path}")
+    return 0
+
+
+class UserError(RuntimeError):
+    """A problem the user can fix; printed as one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peer-course", description="The peer support course: serve it, check it, grade it.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("serve", cmd_serve, "Start the course for a learner (Voila, on localhost) and print its address.")
+    p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--workspace", help="the learner's course folder (default: $PEER_COURSE_WORKSPACE or ~/peer-course)")
+
+    add("validate", cmd_validate, "Check the manifest, every item bank, lesson and assessment.")
+
+    p = add("author", cmd_author, "Make an nbgrader assessment from a draft item bank that holds keys.")
+    p.add_argument("draft", help="the draft (YAML, mode: graded, with keys); keep it out of the repository")
+    p.add_argument("--out", help="output folder (default: assessments/<id>/)")
+
+    p = add("init", cmd_init, "Create or refresh a trainer folder (an nbgrader course) for this course.")
+    p.add_argument("folder", help="the trainer folder to create or refresh")
+
+    for name, func, text in (
+        ("build", cmd_build, "Build the student version of each assessment (nbgrader generate_assignment)."),
+        ("autograde", cmd_autograde, "Autograde every submission in submitted/ (nbgrader autograde)."),
+        ("feedback", cmd_feedback, "Generate feedback for autograded submissions (nbgrader generate_feedback)."),
+        ("export", cmd_export, "Export grades to CSV (nbgrader export)."),
+    ):
+        p = add(name, func, text)
+        p.add_argument("--course-dir", help="the trainer folder (default: $PEER_COURSE_DIR or the nearest one above)")
+        if name != "export":
+            p.add_argument("--assessment", action="append", help="only this assessment (repeatable)")
+            p.add_argument("--force", action="store_true", help="redo work already done")
+        if name == "autograde":
+            p.add_argument("--student", action="append", help="only this learner (repeatable)")
+        if name == "export":
+            p.add_argument("--to", default="grades.csv", help="CSV file to write (default grades.csv)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from peer_widgets.bank import ItemBankError
+
+    from .manifest import ManifestError
+    from .nbgrader_steps import StepError
+    from .paths import CourseRootError
+    from .trainer_dir import TrainerDirError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UserError, ItemBankError, ManifestError, StepError, CourseRootError, TrainerDirError, OSError) as error:
+        print(f"peer-course {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""`peer-course author`: a draft with keys becomes a keyless released bank
+and an nbgrader source notebook whose keys sit only in hidden tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from peer_course.authoring import author_assessment
+from peer_widgets import ItemBankError, load_bank
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-bank.yaml"
+
+
+@pytest.fixture
+def draft(tmp_path) -> Path:
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    data.update(id="sample-check", mode="graded", intro="What this check covers.")
+    for item in data["items"]:
+        item["points"] = 2 if item["type"] in ("multiple_select", "matching", "reflection") else 1
+    path = tmp_path / "draft.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_released_bank_has_no_keys_or_feedback(draft, tmp_path):
+    notebook = author_assessment(draft, tmp_path / "out")
+    released = (tmp_path / "out" / "items.yaml").read_text(encoding="utf-8")
+    bank = load_bank(tmp_path / "out" / "items.yaml")
+    assert bank.mode == "graded"
+    assert all(item.key is None for item in bank)
+    assert "key:" not in released and "feedback:" not in released
+    assert "Listening first keeps the choice with Maya." not in released
+    assert notebook == tmp_path / "out" / "sample-check.ipynb"
+
+
+def test_notebook_cells_and_hidden_keys(draft, tmp_path):
+    nb = nbformat.read(author_assessment(draft, tmp_path / "out"), as_version=4)
+    nbformat.validate(nb)
+    tests = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert sorted(tests) == ["s-agree", "s-match", "s-multi", "s-rate", "s-single"]
+    assert tests["s-single"].source == (
+        "# Scored automatically after you submit; nothing to do here.\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "from peer_widgets.grading import score_single\n"
+        'score_single("s-single", key="b", points=1)\n'
+        "### END HIDDEN TESTS")
+    assert 'key={"t1": "c1", "t2": "c2"}, points=2' in tests["s-match"].source
+    assert all(c.metadata.nbgrader["locked"] for c in nb.cells)
+    tasks = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("task")]
+    assert [(t.cell_type, t.metadata.nbgrader["grade_id"], t.metadata.nbgrader["points"]) for t in tasks] == [
+        ("markdown", "s-reflect", 2)]
+    assert all(c.get("outputs", []) == [] for c in nb.cells)
+    assert len({c["id"] for c in nb.cells}) == len(nb.cells)
+
+
+def test_draft_without_keys_is_refused(draft, tmp_path):
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    del data["items"][1]["key"]
+    draft.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ItemBankError, match="item 's-multi': field 'key': an assessment draft needs the key"):
+        author_assessment(draft, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,94 @@
+"""`peer-course`: clear one-line errors with exit code 1, and the trainer
+folder rules (generated config, refusing to release an answers file)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from peer_course.cli import main
+from peer_course.manifest import load_manifest
+from peer_course.trainer_dir import CONFIG_NAME, MARKER, find_course_dir, init_course_dir
+
+
+def test_init_writes_config_and_sources(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "trainer")]) == 0
+    folder = tmp_path / "trainer"
+    config = (folder / CONFIG_NAME).read_text(encoding="utf-8")
+    assert MARKER in config
+    names = load_manifest().assessments
+    assert f"for name in {sorted(names)!r}" in config
+    for name in names:
+        assert (folder / "source" / name / f"{name}.ipynb").is_file()
+        assert (folder / "source" / name / "items.yaml").is_file()
+    assert "Next: cd" in capsys.readouterr().out
+
+
+def test_config_loads_in_nbgrader(tmp_path):
+    """nbgrader itself reads the generated config: exclude_overwriting protects responses.json."""
+    folder = init_course_dir(tmp_path / "trainer")
+    code = ("from traitlets.config.loader import PyFileConfigLoader\n"
+            f"c = PyFileConfigLoader({CONFIG_NAME!r}, path={str(folder)!r}).load_config()\n"
+            "print(sorted(set(map(tuple, c.Autograde.exclude_overwriting.values()))))\n"
+            "print(c.CourseDirectory.db_url)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[('responses.json',)]", f"sqlite:///{folder}/gradebook.db"]
+
+
+def test_init_refuses_foreign_config(tmp_path, capsys):
+    folder = tmp_path / "trainer"
+    folder.mkdir()
+    (folder / CONFIG_NAME).write_text("c = get_config()\n", encoding="utf-8")
+    assert main(["init", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"peer-course init: {folder / CONFIG_NAME} was not written by peer-course;")
+    assert (folder / CONFIG_NAME).read_text(encoding="utf-8") == "c = get_config()\n"
+
+
+def test_init_refuses_to_release_an_answers_file(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from peer_course.paths import course_root
+
+    root = tmp_path / "course"
+    shutil.copytree(course_root() / "modules", root / "modules")
+    shutil.copytree(course_root() / "assessments", root / "assessments")
+    (root / "assessments" / "peer-role-check" / "responses.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("PEER_COURSE_ROOT", str(root))
+    assert main(["init", str(tmp_path / "trainer")]) == 1
+    assert "responses.json exists (probably from trying the notebook); remove it" in capsys.readouterr().err
+
+
+def test_steps_outside_a_trainer_folder_say_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PEER_COURSE_DIR", raising=False)
+    assert main(["autograde"]) == 1
+    assert capsys.readouterr().err == (
+        "peer-course autograde: no trainer folder here or above; run `peer-course init FOLDER` "
+        "and then work inside FOLDER (or pass --course-dir)\n")
+
+
+def test_trainer_folder_found_from_a_subfolder(tmp_path, monkeypatch):
+    folder = init_course_dir(tmp_path / "trainer")
+    (folder / "submitted" / "ada").mkdir(parents=True)
+    monkeypatch.chdir(folder / "submitted" / "ada")
+    monkeypatch.delenv("PEER_COURSE_DIR", raising=False)
+    assert find_course_dir() == folder
+
+
+def test_author_bad_draft_is_one_line(tmp_path, capsys):
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("schema_version: 1\nid: x-check\ntitle: X\nmode: graded\nitems: []\n", encoding="utf-8")
+    assert main(["author", str(draft), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"peer-course author: {draft}: field 'items': [] should be non-empty\n"
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([str(Path(sys.executable).parent / "peer-course"), "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for command in ("serve", "validate", "author", "init", "build", "autograde", "feedback", "export"):
+        assert command in out

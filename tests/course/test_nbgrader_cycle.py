@@ -1,0 +1,222 @@
+"""The whole nbgrader cycle on the course's real assessments, in a temporary
+trainer folder: build the student versions, submit for five simulated
+learners, autograde, check exact scores, generate feedback, export CSV, and
+prove no key reaches anything a learner receives.
+
+Expected scores are computed here from the keys in each source notebook's
+hidden tests and the scoring rules the course documents, independently of
+the grading helpers under test.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from peer_course.manifest import load_manifest
+from peer_course.nbgrader_steps import autograde, build, export, feedback
+from peer_course.paths import assessments_dir
+from peer_course.trainer_dir import init_course_dir
+
+pytestmark = pytest.mark.slow
+
+ASSESSMENTS = load_manifest().assessments
+LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt"]
+
+
+@dataclass
+class Graded:
+    item_id: str
+    kind: str
+    points: float
+    key: object
+
+
+def graded_items(name: str) -> tuple[list[Graded], float]:
+    """Graded items of an assessment, read from its source notebook, and its task points."""
+    source = assessments_dir() / name / f"{name}.ipynb"
+    bank = yaml.safe_load((assessments_dir() / name / "items.yaml").read_text(encoding="utf-8"))
+    kinds = {item["id"]: item for item in bank["items"]}
+    items, task_points = [], 0.0
+    for cell in nbformat.read(source, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("task"):
+            task_points += float(meta["points"])
+        if not meta.get("grade") or cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines() if "HIDDEN TESTS" not in line)
+        call = ast.parse(code).body[-1].value
+        item_id = ast.literal_eval(call.args[0])
+        keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        items.append(Graded(item_id, kinds[item_id]["type"], float(meta["points"]), keywords.get("key")))
+    return items, task_points
+
+
+def option_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:
+    return [o["id"] for o in next(i for i in bank["items"] if i["id"] == item_id)[field]]
+
+
+def answer_for(learner: str, index: int, item: Graded, bank: dict) -> tuple[object, float]:
+    """(saved value, expected score) for one learner and item."""
+    right = learner.startswith("ada") or (learner.startswith("cruz") and index % 2 == 0)
+    if item.kind == "single_choice":
+        wrong = next(o for o in option_ids(bank, item.item_id) if o != item.key)
+        return (item.key, item.points) if right else (wrong, 0.0)
+    if item.kind == "multiple_select":
+        if learner.startswith("ada"):
+            return sorted(item.key), item.points
+        if learner.startswith("cruz"):  # one right tick only: partial credit
+            return [sorted(item.key)[0]], round(item.points / len(item.key), 4)
+        return [o for o in option_ids(bank, item.item_id) if o not in item.key], 0.0
+    if item.kind == "matching":
+        choices = option_ids(bank, item.item_id, "choices")
+        wrong = {term: next(c for c in choices if c != key) for term, key in item.key.items()}
+        if learner.startswith("ada"):
+            return dict(item.key), item.points
+        if learner.startswith("cruz"):  # first term right, the rest wrong
+            first = sorted(item.key)[0]
+            value = {**wrong, first: item.key[first]}
+            return value, round(item.points / len(item.key), 4)
+        return wrong, 0.0
+    if item.kind == "rating":
+        if right:
+            return {"rating": "developing", "comment": "I am still practising this."}, item.points
+        return {"rating": "not-enough-information", "comment": ""}, 0.0  # comment rule broken
+    raise AssertionError(item.kind)
+
+
+def write_submission(course: Path, learner: str, name: str) -> float:
+    """Submit one learner's work; return the expected autograded score."""
+    release = course / "release" / name
+    target = course / "submitted" / learner / name
+    shutil.copytree(release, target)
+    (target / "timestamp.txt").write_text("2026-11-25 10:00:00.000000 UTC", encoding="utf-8")
+    bank = yaml.safe_load((release / "items.yaml").read_text(encoding="utf-8"))
+    items, _ = graded_items(name)
+    records, expected = {}, 0.0
+    for index, item in enumerate(items):
+        value, score = answer_for(learner, index, item, bank)
+        records[item.item_id] = {"value": value, "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+        expected += score
+    for item in bank["items"]:
+        if item["type"] == "reflection":
+            records[item["id"]] = {"value": {"shared": False, "completed": True, "words": 57},
+                                   "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+    if learner.startswith("dee"):
+        return 0.0
+    if learner.startswith("eli"):
+        (target / "responses.json").write_text('{"schema_version": 1, "items": {"pc-k', encoding="utf-8")
+        return 0.0
+    (target / "responses.json").write_text(json.dumps({"schema_version": 1, "items": records}), encoding="utf-8")
+    return round(expected, 4)
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    course = init_course_dir(tmp_path_factory.mktemp("trainer"), assessments=ASSESSMENTS)
+    messages: list[str] = []
+    build(course_dir=course, progress=messages.append, assessments=ASSESSMENTS)
+    expected = {(learner, name): write_submission(course, learner, name)
+                for name in ASSESSMENTS for learner in LEARNERS}
+    outcomes = autograde(course_dir=course, assessments=ASSESSMENTS, progress=messages.append)
+    feedback(course_dir=course, assessments=ASSESSMENTS, progress=messages.append)
+    csv_path = export(course_dir=course, to=course / "grades.csv", progress=messages.append)
+    return course, expected, outcomes, csv_path, messages
+
+
+def test_every_submission_autogrades(cycle):
+    _, expected, outcomes, _, messages = cycle
+    assert [(o.assessment, o.student, o.ok, o.message) for o in outcomes if not o.ok] == []
+    assert len(outcomes) == len(expected)
+    assert messages[0] == f"[1/{len(ASSESSMENTS)}] building the student version of {ASSESSMENTS[0]}"
+    assert f"[{len(expected)}/{len(expected)}] autograding" in messages[len(ASSESSMENTS) + len(expected) - 1]
+
+
+def test_exact_scores_in_exported_csv(cycle):
+    course, expected, _, csv_path, _ = cycle
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    got = {(row["student_id"], row["assignment"]): float(row["score"]) for row in rows}
+    assert got == pytest.approx(expected)
+    for name in ASSESSMENTS:
+        items, task_points = graded_items(name)
+        max_score = sum(item.points for item in items) + task_points
+        assert {float(row["max_score"]) for row in rows if row["assignment"] == name} == {max_score}
+        # the all-right learner gets every automatic point; the reflection waits for the trainer
+        assert got[("ada-all-right", name)] == pytest.approx(max_score - task_points)
+        assert got[("cruz-partly", name)] > 0
+        assert got[("cruz-partly", name)] < got[("ada-all-right", name)]
+
+
+def test_feedback_explains_zero_scores_and_shows_private_status(cycle):
+    course, _, _, _, _ = cycle
+    name = ASSESSMENTS[0]
+    html = (course / "feedback" / "dee-no-file" / name / f"{name}.html").read_text(encoding="utf-8")
+    assert "no answers file (responses.json) was found with this submission." in html
+    html = (course / "feedback" / "eli-corrupt" / name / f"{name}.html").read_text(encoding="utf-8")
+    assert "the answers file (responses.json) could not be read." in html
+    html = (course / "feedback" / "ada-all-right" / name / f"{name}.html").read_text(encoding="utf-8")
+    assert "written and kept private by the learner (57 words)" in html
+
+
+def key_fragments(name: str) -> list[str]:
+    """Text that would give a key away if a learner could read it."""
+    fragments = ["BEGIN HIDDEN TESTS", "key="]
+    for item in graded_items(name)[0]:
+        if item.key is not None:
+            fragments.append(f"{json.dumps(item.item_id)}, key={json.dumps(item.key, sort_keys=True)}")
+    return fragments
+
+
+def learner_files(course: Path, name: str) -> list[Path]:
+    files = [p for p in (course / "release" / name).rglob("*") if p.is_file()]
+    for learner in LEARNERS:
+        files += [p for p in (course / "feedback" / learner / name).rglob("*") if p.is_file()]
+    return files
+
+
+@pytest.mark.parametrize("name", ASSESSMENTS)
+def test_no_key_reaches_a_learner(cycle, name):
+    course, _, _, _, _ = cycle
+    files = learner_files(course, name)
+    assert {p.name for p in files} >= {f"{name}.ipynb", "items.yaml", f"{name}.html"}
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for fragment in key_fragments(name):
+            assert fragment not in text, f"{path} holds {fragment!r}"
+    released = yaml.safe_load((course / "release" / name / "items.yaml").read_text(encoding="utf-8"))
+    assert all("key" not in item for item in released["items"])
+    assert all("feedback" not in option for item in released["items"] for option in item.get("options", []))
+
+
+def test_released_notebook_runs_for_a_learner(cycle, tmp_path):
+    """The student version executes cleanly (no errors, nothing on stderr)."""
+    from nbclient import NotebookClient
+
+    course = cycle[0]
+    for name in ASSESSMENTS:
+        folder = tmp_path / name
+        shutil.copytree(course / "release" / name, folder)
+        nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+        bad = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
+        assert bad == [], name
+        assert not (folder / "responses.json").exists()
+
+
+def test_rerunning_steps_is_safe(cycle):
+    course, expected, _, csv_path, _ = cycle
+    before = csv_path.read_text(encoding="utf-8")
+    again = autograde(course_dir=course, assessments=ASSESSMENTS[:1], progress=lambda m: None)
+    assert all(o.ok for o in again)
+    export(course_dir=course, to=csv_path, progress=lambda m: None)
+    assert csv_path.read_text(encoding="utf-8") == before

@@ -1,0 +1,68 @@
+"""`peer-course validate` on the real course, and on broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peer_course.cli import main
+from peer_course.paths import course_root
+from peer_course.validate import validate_course
+
+
+def test_the_course_is_valid():
+    assert validate_course() == []
+
+
+def test_validate_command_exits_zero(capsys):
+    assert main(["validate"]) == 0
+    assert "The course is valid" in capsys.readouterr().out
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    root = tmp_path / "course"
+    for part in ("modules", "assessments"):
+        shutil.copytree(course_root() / part, root / part,
+                        ignore=shutil.ignore_patterns("responses.json*", ".ipynb_checkpoints"))
+    monkeypatch.setenv("PEER_COURSE_ROOT", str(root))
+    return root
+
+
+def test_reports_key_outside_hidden_tests_and_wrong_points(course_copy):
+    name = "recovery-principles-check"
+    path = course_copy / "assessments" / name / f"{name}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "rp-k01")
+    source = "".join(cell["source"]).replace("### BEGIN HIDDEN TESTS\n", "").replace("### END HIDDEN TESTS", "")
+    cell["source"] = source
+    cell["metadata"]["nbgrader"]["points"] = 5
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = validate_course()
+    assert f"{path}: item 'rp-k01': the key is outside the hidden tests region" in problems
+    assert any(p.startswith(f"{path}: item 'rp-k01': field 'points': test cell says 5") for p in problems)
+
+
+def test_reports_outputs_and_unshown_items(course_copy):
+    path = course_copy / "modules" / "02-recovery-principles.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    shows = [c for c in nb["cells"] if c["cell_type"] == "code" and "page.show(" in "".join(c["source"])]
+    shows[0]["source"] = "page.show()"
+    shows[1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi"}]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = validate_course()
+    assert any(p.startswith(f"{path}: item 'rp-f01': in items/recovery-principles.yaml but never shown") for p in problems)
+    assert any("has stored outputs; clear them before committing" in p for p in problems)
+
+
+def test_reports_released_key_and_duplicate_ids(course_copy, capsys):
+    bank = course_copy / "assessments" / "peer-role-check" / "items.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("- id: pr-k01\n", "- id: pr-k01\n  key: a\n", 1),
+                    encoding="utf-8")
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bank}: item 'pr-k01': field 'key': graded banks are released to learners and must not hold a key" in err
+    assert err.strip().endswith("problem(s) found")

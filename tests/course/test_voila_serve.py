@@ -1,0 +1,90 @@
+"""The course app served by the real Voila over HTTP: home and module pages
+render with their widgets, no code is served, and no stray file is."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from peer_course.manifest import load_manifest
+from peer_course.serve import home_url, prepare_workspace, voila_command
+from peer_widgets import load_bank
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    workspace = prepare_workspace(tmp_path_factory.mktemp("learner") / "course")
+    port = free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1",
+               PEER_COURSE_DATA_DIR=str(tmp_path_factory.mktemp("user-data")))
+    log = open(workspace.parent / "voila.log", "w")
+    process = subprocess.Popen(voila_command(workspace, port=port, open_browser=False),
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/voila/", timeout=5).status_code < 500:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("Voila did not start: " + (workspace.parent / "voila.log").read_text())
+    yield base, workspace
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def test_home_lists_every_module_with_links(voila):
+    base, _ = voila
+    response = requests.get(base + "/voila/render/home.ipynb", timeout=120)
+    assert response.status_code == 200
+    html = response.text
+    manifest = load_manifest()
+    assert manifest.title in html
+    for module in manifest.modules:
+        assert f"href='{module.notebook}'" in html
+        assert module.objectives[0].replace("'", "&#x27;") in html
+    assert "Start: Module 1. The peer role" in html
+    assert "Your reflections are private." in html
+
+
+def test_module_page_renders_widgets_without_code(voila):
+    base, workspace = voila
+    module = load_manifest().module("recovery-principles")
+    response = requests.get(f"{base}/voila/render/{module.notebook}", timeout=120)
+    assert response.status_code == 200
+    html = response.text
+    views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', html)
+    assert len(views) == len(load_bank(workspace / module.bank))  # one live widget per item
+    assert "from peer_widgets import Page" not in html
+    assert "page.show(" not in html
+    assert "Module 2: Recovery principles" in html
+    assert not (workspace / "responses.json").exists()  # viewing a page saves nothing
+
+
+def test_only_allowlisted_files_are_served(voila):
+    base, workspace = voila
+    (workspace / "responses.json").write_text('{"schema_version": 1, "items": {}}', encoding="utf-8")
+    for path in ("responses.json", "items/recovery-principles.yaml", "02-recovery-principles.ipynb"):
+        assert requests.get(f"{base}/voila/files/{path}", timeout=30).status_code == 403
+
+
+def test_home_url_is_printed_form():
+    assert home_url(8866) == "http://localhost:8866/voila/render/home.ipynb"
