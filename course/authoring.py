@@ -72,13 +72,14 @@ def released_bank(raw: dict[str, Any]) -> dict[str, Any]:
             if list_field in item:
                 item[list_field] = [{k: v for k, v in o.items() if k != "feedback"} for o in item[list_field]]
         items.append(item)
-    bank = {k: v for k, v in raw.items() if k not in ("items", "intro")}
+    bank = {k: v for k, v in raw.items() if k not in ("items", "intro", "development_plan")}
     bank["mode"] = "graded"
     bank["items"] = items
     return bank
 
 
-def build_notebook(bank_id: str, title: str, intro: str, items: list[Item]) -> nbformat.NotebookNode:
+def build_notebook(bank_id: str, title: str, intro: str, items: list[Item],
+                   development_plan: bool = False) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.language_info = {"name": "python"}
@@ -86,7 +87,12 @@ def build_notebook(bank_id: str, title: str, intro: str, items: list[Item]) -> n
         nbformat.v4.new_markdown_cell(f"# {title}\n\n{intro.strip()}", metadata=_meta("intro")),
         nbformat.v4.new_code_cell('from peer_widgets import Page\npage = Page("items.yaml")', metadata=_meta("setup")),
     ]
+    plan_shown = False
     for item in items:
+        if development_plan and item.type == "reflection" and not plan_shown:
+            # The plan sums up the ratings above it, just before the learner writes theirs.
+            cells.append(nbformat.v4.new_code_cell("page.development_plan()", metadata=_meta("development-plan")))
+            plan_shown = True
         cells.append(nbformat.v4.new_code_cell(f"page.show({json.dumps(item.id)})", metadata=_meta(f"show-{item.id}")))
         if item.type in SCORERS:
             cells.append(nbformat.v4.new_code_cell(
@@ -132,7 +138,8 @@ def author_assessment(draft: str | Path, out_dir: str | Path) -> Path:
     (out_dir / "items.yaml").write_text(
         header + yaml.safe_dump(released_bank(raw), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     load_bank(out_dir / "items.yaml")  # the released bank must itself be valid
-    notebook = build_notebook(bank.id, bank.title, raw.get("intro", ""), list(bank.items))
+    notebook = build_notebook(bank.id, bank.title, raw.get("intro", ""), list(bank.items),
+                              development_plan=bool(raw.get("development_plan")))
     path = out_dir / f"{bank.id}.ipynb"
     nbformat.write(notebook, path)
     return path
