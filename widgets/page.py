@@ -36,6 +36,21 @@ WIDGET_TYPES: dict[str, type[ItemWidget]] = {
 }
 
 
+_style_shown = False
+
+
+def show_style() -> None:
+    """Send the course stylesheet once per kernel (each Voila page has its own)."""
+    global _style_shown
+    if not _style_shown:
+        from IPython.display import HTML, display
+
+        from .style import style_html
+
+        display(HTML(style_html()))
+        _style_shown = True
+
+
 def make_widget(item, store: ResponseStore | None, private: ResponseStore | None = None) -> ItemWidget:
     """Build the widget for one item."""
     cls = WIDGET_TYPES[item.type]
@@ -64,6 +79,7 @@ class Page:
             self.bank = load_bank(self.folder / bank_path)
         except ItemBankError as error:
             self.error = str(error)
+        show_style()
         self.store = ResponseStore.for_folder(self.folder)
         self.private = private_store(self.folder)
         notices = self.store.notices + self.private.notices

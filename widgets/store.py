@@ -136,8 +136,9 @@ class ResponseStore:
 
     # -- reading -----------------------------------------------------------
     def reload(self) -> None:
-        with self._locked(shared=True):
-            self._items = self._read_file()
+        # No lock for reading: every write is an atomic rename, so a reader sees
+        # a whole old file or a whole new one; and a reader creates no file.
+        self._items = self._read_file()
 
     def get(self, item_id: str) -> dict[str, Any] | None:
         """The saved record for an item (value, answered_at, attempts), or None."""

@@ -56,18 +56,16 @@ def decoded(text: str) -> str:
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
 
 
-def test_home_lists_every_module_with_links(voila):
+def test_home_page_renders_its_widgets(voila):
+    """The home page's content is drawn by widgets (the browser tests read it);
+    over HTTP it must render, hold live widget views and no code."""
     base, _ = voila
     response = requests.get(base + "/voila/render/home.ipynb", timeout=120)
     assert response.status_code == 200
-    html = decoded(response.text)
-    manifest = load_manifest()
-    assert manifest.title in html
-    for module in manifest.modules:
-        assert f"href='{module.notebook}'" in html
-        assert module.objectives[0].replace("'", "&#x27;") in html
-    assert "Start: Module 1. The peer role" in html
-    assert "Your reflections are private." in html
+    views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', response.text)
+    assert len(views) == 2  # the home page and the answers download/restore box
+    assert "show_home" not in response.text
+    assert "Traceback" not in decoded(response.text)
 
 
 def test_module_page_renders_widgets_without_code(voila):
