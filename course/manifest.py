@@ -74,16 +74,24 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     ManifestError
         Naming the file, the module and the field that is wrong.
     """
-    import jsonschema
+    from peer_widgets.bank import cache_marker, remember_valid
     from peer_widgets.categories import category_ids
 
     path = Path(path) if path is not None else manifest_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as error:
         raise ManifestError(f"{path}: cannot read the manifest ({error})") from None
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    # The schema check is remembered by content, as for item banks: the home
+    # page should not wait two seconds for jsonschema to import.
+    marker = cache_marker(text, SCHEMA_FILE)
+    error = None
+    if marker is None or not marker.exists():
+        import jsonschema
+
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+        error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
     if error is not None:
         where = list(error.absolute_path)
         if len(where) >= 2 and where[0] == "modules" and isinstance(where[1], int):
@@ -92,6 +100,7 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             field = ".".join(str(p) for p in where[2:]) or "(module)"
             raise ManifestError(f"{path}: module '{name}': field '{field}': {error.message}")
         raise ManifestError(f"{path}: field '{'.'.join(str(p) for p in where) or '(top)'}': {error.message}")
+    remember_valid(marker)
     known = set(category_ids())
     seen: set[str] = set()
     for raw in data["modules"]:

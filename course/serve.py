@@ -63,11 +63,18 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
         shutil.copy2(notebook, workspace / notebook.name)
     for bank in sorted((source / "items").glob("*.y*ml")):
         shutil.copy2(bank, workspace / "items" / bank.name)
+    # Check every bank now, in this process: a bad one is reported before any
+    # learner opens a page, and the check is remembered so pages open fast.
+    from peer_widgets.bank import load_bank
+
+    for bank in sorted((workspace / "items").glob("*.y*ml")):
+        load_bank(bank)
     manifest = load_manifest()
     if self_assessment and manifest.self_assessment is not None:
         name = manifest.self_assessment.assessment
         folder = make_student_version(name, workspace / SELF_ASSESSMENT_DIR)
         _add_home_link(folder / f"{name}.ipynb")
+        load_bank(folder / "items.yaml")
     return workspace
 
 

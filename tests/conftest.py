@@ -21,6 +21,7 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 def isolated_learner(tmp_path, monkeypatch):
     """Each test gets its own per-user data folder and no answers-file override."""
     monkeypatch.setenv("PEER_COURSE_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.setenv("PEER_COURSE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PEER_COURSE_RESPONSES", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     monkeypatch.delenv("PEER_COURSE_LANG", raising=False)

@@ -114,7 +114,7 @@ def _validator():
     return jsonschema.Draft202012Validator(schema)
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path) -> tuple[Any, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -123,8 +123,9 @@ def _read(path: Path) -> Any:
         raise ItemBankError(path, f"cannot read the file ({error})") from None
     try:
         if path.suffix == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return json.loads(text), text
+        # libyaml's loader when present: several times faster on a page's bank
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), text
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
@@ -132,7 +133,44 @@ def _read(path: Path) -> Any:
         raise ItemBankError(path, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}{line}: {problem}") from None
 
 
-def _schema_error(path: Path, data: Any) -> None:
+def cache_marker(text: str, schema_file: Path = SCHEMA_FILE) -> Path | None:
+    """Where a bank that passed the schema is remembered, keyed by content.
+
+    Importing jsonschema costs about two seconds (its format checkers build
+    a URI grammar), which a learner would wait through on every page. A bank
+    whose exact text already passed the exact schema is not checked again.
+    """
+    import hashlib
+    import os
+
+    try:
+        import platformdirs
+
+        root = Path(os.environ.get("PEER_COURSE_CACHE_DIR") or platformdirs.user_cache_dir("peer-course", appauthor=False))
+    except Exception:  # no cache: validate every time
+        return None
+    digest = hashlib.sha256(schema_file.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
+    return root / "valid-banks" / digest
+
+
+def remember_valid(marker: Path | None) -> None:
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache only costs time
+
+
+def _schema_error(path: Path, data: Any, text: str | None = None) -> None:
+    marker = cache_marker(text) if text is not None else None
+    if marker is not None and marker.exists():
+        return
+    _validate_schema(path, data)
+    remember_valid(marker)
+
+
+def _validate_schema(path: Path, data: Any) -> None:
     import jsonschema.exceptions
 
     errors = list(_validator().iter_errors(data))
@@ -278,7 +316,7 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
         or a cross-field rule. The message names the file, item and field.
     """
     path = Path(path)
-    data = _read(path)
+    data, text = _read(path)
     if not isinstance(data, dict):
         raise ItemBankError(path, "the file must hold a mapping with schema_version, id, title, mode and items")
     if data.get("schema_version") not in (None, SCHEMA_VERSION) and isinstance(data.get("schema_version"), int):
@@ -287,6 +325,6 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
                             field="schema_version")
     if draft:
         data = {k: v for k, v in data.items() if k not in ("intro", "development_plan")}
-    _schema_error(path, data)
+    _schema_error(path, data, None if draft else text)
     _check_rules(path, data, draft=draft)
     return _build(path, data)

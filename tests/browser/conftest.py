@@ -55,7 +55,8 @@ class Server:
         self.workspace = workspace
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(data_dir))
+        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(data_dir),
+                   PEER_COURSE_CACHE_DIR=str(data_dir.parent / "cache"))
         env.pop("PEER_COURSE_RESPONSES", None)
         self.log_path = workspace.parent / f"voila-{self.port}.log"
         self._log = open(self.log_path, "w")

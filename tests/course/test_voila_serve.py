@@ -91,3 +91,57 @@ def test_only_allowlisted_files_are_served(voila):
 
 def test_home_url_is_printed_form():
     assert home_url(8866) == "http://localhost:8866/voila/render/home.ipynb"
+
+
+def test_serve_command_prints_the_address_and_serves_it(tmp_path):
+    """The README's first command, minus the install: `peer-course serve`."""
+    import sys
+    from pathlib import Path
+
+    port = free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(tmp_path / "data"))
+    command = [str(Path(sys.executable).parent / "peer-course"), "serve", "--no-browser", f"--port={port}",
+               "--workspace", str(tmp_path / "course")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if line.startswith("Open the course at: "):
+                break
+        assert lines[-1].strip() == f"Open the course at: http://localhost:{port}/voila/render/home.ipynb"
+        url = lines[-1].split(": ", 1)[1].strip()
+        for _ in range(300):
+            try:
+                response = requests.get(url, timeout=120)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        assert response.status_code == 200
+        assert (tmp_path / "course" / "self-assessment" / "core-competencies-self-assessment.ipynb").is_file()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+LIGHT_CHECK = """
+import sys
+from peer_widgets import Page
+page = Page("items/recovery-principles.yaml")
+page.show()
+from peer_course.home import show_home
+heavy = ("pandas", "numpy", "matplotlib", "plotly", "altair", "nbgrader", "sqlalchemy", "scipy")
+print(sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_learner_pages_import_nothing_heavy(tmp_path):
+    """A module page and the home page keep the learner's kernel light."""
+    import sys
+
+    workspace = prepare_workspace(tmp_path / "course", self_assessment=False)
+    out = subprocess.run([sys.executable, "-c", LIGHT_CHECK], cwd=workspace, capture_output=True, text=True,
+                         env=dict(os.environ, PEER_COURSE_DATA_DIR=str(tmp_path / "data")), check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

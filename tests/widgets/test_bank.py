@@ -136,3 +136,31 @@ def test_not_a_mapping(tmp_path):
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ItemBankError, match="must hold a mapping"):
         load_bank(path)
+
+
+def test_schema_check_is_remembered_by_content(tmp_path, monkeypatch):
+    from peer_widgets import bank as bank_module
+
+    path = tmp_path / "bank.yaml"
+    path.write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
+    load_bank(path)
+    calls = []
+    monkeypatch.setattr(bank_module, "_validate_schema", lambda *a: calls.append(a))
+    load_bank(path)
+    assert calls == []  # same text: not checked again
+    path.write_text(FIXTURE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    load_bank(path)
+    assert len(calls) == 1  # changed text: checked again
+    assert len(list((tmp_path / "cache" / "valid-banks").iterdir())) == 2  # one marker per passing text
+
+
+def test_a_bad_bank_is_never_remembered(tmp_path):
+    path = tmp_path / "bank.yaml"
+    data = sample()
+    data["items"][0]["category"] = "support"
+    data["items"][0]["prompt"] = 7  # breaks the schema itself
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ItemBankError, match="item 's-single': field 'prompt': 7 is not of type 'string'"):
+            load_bank(path)
+    assert not (tmp_path / "cache" / "valid-banks").exists()
