@@ -53,7 +53,9 @@ CSS = """
 @media print {
   body * { visibility: hidden; }
   .peer-certificate, .peer-certificate * { visibility: visible; }
-  .peer-certificate { position: absolute; left: 0; top: 0; width: 100%; }
+  /* fixed: out of the scrolling panels that would otherwise clip it */
+  .peer-certificate { position: fixed; left: 0; right: 0; top: 0; margin: 0 auto; background: #ffffff; }
+  .lm-Widget, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { contain: none !important; transform: none !important; }
 }
 .peer-certificate { border: 6px double #1d4f91; padding: 2em; text-align: center; color: #1f1f1f; max-width: 40em; }
 """
