@@ -32,6 +32,8 @@ CSS = """
   white-space: normal !important; height: auto !important; line-height: 1.35; overflow-wrap: anywhere;
 }
 .peer-item .widget-radio-box label { margin-bottom: 0.35em; }
+/* HTML widgets inherit the one-line control height as line height; text needs less. */
+.widget-html-content { line-height: 1.45 !important; white-space: normal; }
 .peer-item .widget-inline-hbox, .peer-item .widget-radio { flex-wrap: wrap; }
 .peer-item .widget-label { max-width: 100% !important; width: auto !important; }
 .peer-item .widget-dropdown, .peer-item .widget-textarea { max-width: 100% !important; }
