@@ -122,3 +122,16 @@ def screenshot(page, name: str) -> Path:
     artifacts.mkdir(parents=True, exist_ok=True)
     shutil.copy(target, artifacts / target.name)
     return target
+
+
+def download_answers(home, path: Path) -> Path:
+    """Prepare and download the learner's answers from the home page, as they would."""
+    link = home.get_by_role("link", name="Download my answers")
+    old_href = link.get_attribute("href") if link.count() else None
+    home.get_by_role("button", name="Prepare my download").click()
+    home.wait_for_function("old => { const a = document.querySelector('a[download]'); return a && a.href !== old; }",
+                           arg=old_href, timeout=30_000)
+    with home.expect_download() as info:
+        link.click()
+    info.value.save_as(path)
+    return path

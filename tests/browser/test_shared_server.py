@@ -9,7 +9,7 @@ import pytest
 
 from peer_widgets import load_bank
 
-from .conftest import open_page
+from .conftest import download_answers, open_page
 
 pytestmark = pytest.mark.slow
 MODULE = "02-recovery-principles.ipynb"
@@ -68,11 +68,7 @@ def test_download_and_restore(browser, shared_server, tmp_path):
     page = open_page(owner, shared_server, MODULE)
     choose(page, item, 2)
     home = open_page(owner, shared_server, "home.ipynb")
-    home.get_by_role("button", name="Prepare my download").click()
-    with home.expect_download() as info:
-        home.get_by_role("link", name="Download my answers").click()
-    path = tmp_path / "answers.json"
-    info.value.save_as(path)
+    path = download_answers(home, tmp_path / "answers.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["kind"] == "peer-course-answers"
     assert document["stores"]["course"][item.id]["value"] == item.options[2].id
