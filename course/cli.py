@@ -22,7 +22,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import default_workspace, serve
 
     return serve(workspace=Path(args.workspace) if args.workspace else default_workspace(),
-                 port=args.port, open_browser=not args.no_browser)
+                 port=args.port, open_browser=not args.no_browser, shared=args.shared)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -56,9 +56,15 @@ def cmd_author(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .gradebook import db_url
     from .trainer_dir import init_course_dir
 
-    folder = init_course_dir(args.folder)
+    folder = init_course_dir(args.folder, db_url=args.db_url, exchange=args.exchange, roster=args.roster)
+    url = db_url(folder)
+    shown = url.split("@")[-1] if "@" in url else url  # never print a password
+    print(f"Gradebook: {shown}")
+    if args.roster:
+        print(f"Roster imported from {args.roster}.")
     print(f"Trainer folder ready: {folder}\nNext: cd {folder} && peer-course build")
     return 0
 
@@ -81,12 +87,63 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from .nbgrader_steps import autograde
 
     outcomes = autograde(course_dir=_course_dir(args), assessments=args.assessment or None,
-                         students=args.student or None, force=args.force, progress=_progress)
+                         students=args.student or None, force=args.force, workers=args.workers,
+                         time_limit=args.time_limit, cell_timeout=args.cell_timeout, progress=_progress)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
-        print(f"could not grade {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
-    print(f"Graded {len(outcomes) - len(failed)} of {len(outcomes)} submission(s).")
+        print(f"{outcome.status}: {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    print(f"Graded {len(outcomes) - len(failed) - skipped} of {len(outcomes)} submission(s); "
+          f"{skipped} already graded; {len(failed)} need attention.")
     return 1 if failed else 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import exchange_root, release
+
+    course = _course_dir(args)
+    release(course_dir=course, assessments=args.assessment or None, force=args.force, progress=_progress)
+    print(f"Released to the exchange {exchange_root(course)}; learners fetch them with `nbgrader fetch_assignment`.")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .nbgrader_steps import collect
+
+    collect(course_dir=_course_dir(args), assessments=args.assessment or None, update=args.update,
+            progress=_progress)
+    print("Submissions are in submitted/.")
+    return 0
+
+
+def cmd_formgrader(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .nbgrader_steps import formgrader_command, nbgrader_env
+
+    course = _course_dir(args)
+    command = formgrader_command(course_dir=course, port=args.port, open_browser=not args.no_browser)
+    print(f"Starting JupyterLab in {course}.\nOpen the address it prints (http://localhost:{args.port}/lab?token=...), "
+          "then choose Nbgrader > Formgrader in the menu bar to grade reflections. Press Ctrl+C here to stop.")
+    if args.print_only:
+        print(" ".join(command))
+        return 0
+    return subprocess.call(command, cwd=course, env=nbgrader_env())
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import cohort_report
+
+    cohort_report(course_dir=_course_dir(args), out=Path(args.out), progress=_progress)
+    return 0
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from .certificates import certificates
+
+    certificates(course_dir=_course_dir(args), out=Path(args.out), organisation=args.organisation or "",
+                 progress=_progress)
+    return 0
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -122,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.add_argument("--workspace", help="the learner's course folder (default: $PEER_COURSE_WORKSPACE or ~/peer-course)")
+    p.add_argument("--shared", action="store_true",
+                   help="one server for many learners: each browser keeps its own answers")
 
     add("validate", cmd_validate, "Check the manifest, every item bank, lesson and assessment.")
 
@@ -131,22 +190,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("init", cmd_init, "Create or refresh a trainer folder (an nbgrader course) for this course.")
     p.add_argument("folder", help="the trainer folder to create or refresh")
+    p.add_argument("--roster", help="CSV file with columns id,first_name,last_name,email to import")
+    p.add_argument("--db-url", help="gradebook database URL, e.g. postgresql://user:pass@host/db "
+                                    "(stored in the folder; default SQLite gradebook.db; $PEER_COURSE_DB_URL wins)")
+    p.add_argument("--exchange", help="nbgrader exchange folder for release/collect (default /srv/nbgrader/exchange)")
 
     for name, func, text in (
         ("build", cmd_build, "Build the student version of each assessment (nbgrader generate_assignment)."),
-        ("autograde", cmd_autograde, "Autograde every submission in submitted/ (nbgrader autograde)."),
+        ("release", cmd_release, "Release the student versions to the exchange (nbgrader release_assignment)."),
+        ("collect", cmd_collect, "Collect submissions from the exchange into submitted/ (nbgrader collect)."),
+        ("autograde", cmd_autograde, "Autograde every submission in submitted/ (nbgrader autograde, in parallel)."),
+        ("formgrader", cmd_formgrader, "Start JupyterLab in the trainer folder for Formgrader (manual grading)."),
         ("feedback", cmd_feedback, "Generate feedback for autograded submissions (nbgrader generate_feedback)."),
         ("export", cmd_export, "Export grades to CSV (nbgrader export)."),
+        ("report", cmd_report, "Write the cohort report (HTML with charts, plus CSV files)."),
+        ("certificates", cmd_certificates, "Write a printable certificate of completion per learner."),
     ):
         p = add(name, func, text)
         p.add_argument("--course-dir", help="the trainer folder (default: $PEER_COURSE_DIR or the nearest one above)")
-        if name != "export":
+        if name in ("build", "release", "collect", "autograde", "feedback"):
             p.add_argument("--assessment", action="append", help="only this assessment (repeatable)")
-            p.add_argument("--force", action="store_true", help="redo work already done")
+        if name in ("build", "release", "autograde", "feedback"):
+            p.add_argument("--force", action="store_true", help="redo work already done (manual grades are kept)")
+        if name == "collect":
+            p.add_argument("--update", action="store_true",
+                           help="take newer submissions; earlier ones are first copied to archive/")
         if name == "autograde":
             p.add_argument("--student", action="append", help="only this learner (repeatable)")
+            p.add_argument("--workers", type=int, default=None,
+                           help="grading processes at once (default min(CPU count, 4); never more than the CPU count)")
+            p.add_argument("--time-limit", type=float, default=900,
+                           help="seconds one submission may take in all before it is stopped (default 900)")
+            p.add_argument("--cell-timeout", type=float, default=None,
+                           help="seconds one cell may run before it is interrupted (default 120, from the config)")
+        if name == "formgrader":
+            p.add_argument("--port", type=int, default=8888, help="port for JupyterLab (default 8888)")
+            p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+            p.add_argument("--print-only", action="store_true", help="print the command instead of running it")
         if name == "export":
             p.add_argument("--to", default="grades.csv", help="CSV file to write (default grades.csv)")
+        if name in ("report", "certificates"):
+            p.add_argument("--out", default=name, help=f"folder to write to (default {name}/)")
+        if name == "certificates":
+            p.add_argument("--organisation", help="organisation name printed on each certificate")
     return parser
 
 
@@ -156,11 +242,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .manifest import ManifestError
     from .nbgrader_steps import StepError
     from .paths import CourseRootError
+    from .roster import RosterError
     from .trainer_dir import TrainerDirError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except RosterError as error:
+        for problem in error.problems:
+            print(f"peer-course {args.command}: {problem}", file=sys.stderr)
+        return 1
     except (UserError, ItemBankError, ManifestError, StepError, CourseRootError, TrainerDirError, OSError) as error:
         print(f"peer-course {args.command}: {error}", file=sys.stderr)
         return 1

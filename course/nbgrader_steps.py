@@ -1,9 +1,19 @@
 """The trainer's nbgrader steps, in the order a cohort goes through them.
 
-    build     -> nbgrader generate_assignment  (student versions in release/)
-    autograde -> nbgrader autograde            (one run per learner and assessment)
-    feedback  -> nbgrader generate_feedback
-    export    -> nbgrader export               (grades as CSV)
+    build      -> nbgrader generate_assignment  (student versions in release/)
+    release    -> nbgrader release_assignment   (into the exchange, for learners to fetch)
+    collect    -> nbgrader collect              (the exchange's submissions into submitted/)
+    autograde  -> nbgrader autograde            (one run per learner and assessment, in
+                                                 parallel workers: see parallel.py)
+    formgrader -> jupyter lab in the trainer folder (nbgrader's Formgrader, manual grades)
+    feedback   -> nbgrader generate_feedback
+    export     -> nbgrader export               (grades as CSV)
+
+Ordering rules: release needs build; autograde needs build (the gradebook
+learns the assessment's cells there) and a submission; feedback needs
+autograde; manual grades in formgrader come after autograde and before
+feedback. The report and certificates (report.py, certificates.py) read the
+gradebook at any time.
 
 Each step runs the real ``nbgrader`` command in the trainer folder (so its
 ``nbgrader_config.py`` applies) with this environment's ``bin`` first on
@@ -16,27 +26,24 @@ already built, graded or generated is redone unless ``force`` is given.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from .manifest import load_manifest
+from .parallel import Outcome, autograde_parallel
 
 Progress = Callable[[str], None]
+
+__all__ = ["Outcome", "StepError", "autograde", "build", "collect", "export", "feedback",
+           "formgrader_command", "release"]
 
 
 class StepError(RuntimeError):
     pass
-
-
-@dataclass(frozen=True)
-class Outcome:
-    assessment: str
-    student: str | None
-    ok: bool
-    message: str = ""
 
 
 def nbgrader_env() -> dict[str, str]:
@@ -88,26 +95,95 @@ def build(*, course_dir: Path, assessments: list[str] | None = None, force: bool
 
 
 def autograde(*, course_dir: Path, assessments: list[str] | None = None, students: list[str] | None = None,
-              force: bool = False, timeout: float = 900, progress: Progress = print) -> list[Outcome]:
-    """Autograde every submission in ``submitted/``, one learner at a time.
+              force: bool = False, workers: int | None = None, time_limit: float = 900,
+              cell_timeout: float | None = None, timeout: float | None = None,
+              progress: Progress = print) -> list[Outcome]:
+    """Autograde every submission in ``submitted/`` with parallel workers.
 
-    A submission that fails to grade is reported for that learner only;
-    the others are still graded.
+    ``workers`` defaults to min(CPU count, 4) and never exceeds the CPU count.
+    ``time_limit`` bounds one submission (seconds, wall clock; ``timeout`` is
+    its old name); ``cell_timeout`` overrides the config's per-cell limit. A
+    submission that fails or runs out of time is reported for that learner
+    only (see :mod:`peer_course.parallel`); the others are still graded.
     """
-    outcomes = []
+    course_dir = Path(course_dir).resolve()
     work = [(name, student) for name in _assessments(assessments)
             for student in _submissions(course_dir, "submitted", name, students)]
-    for index, (name, student) in enumerate(work, 1):
-        progress(f"[{index}/{len(work)}] autograding {name} for {student}")
-        args = ["autograde", name, "--student", student, "--create"] + (["--force"] if force else [])
-        try:
-            process = run_nbgrader(course_dir, *args, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            outcomes.append(Outcome(name, student, False, f"timed out after {timeout:g} s"))
+    return autograde_parallel(course_dir=course_dir, work=work, workers=workers, force=force,
+                              time_limit=timeout if timeout is not None else time_limit,
+                              cell_timeout=cell_timeout, progress=progress)
+
+
+def exchange_root(course_dir: Path) -> Path:
+    """The exchange folder (``PEER_COURSE_EXCHANGE``, else the one stored at init,
+    else nbgrader's usual ``/srv/nbgrader/exchange``)."""
+    from .gradebook import read_settings
+
+    return Path(os.environ.get("PEER_COURSE_EXCHANGE") or read_settings(course_dir).get("exchange")
+                or "/srv/nbgrader/exchange")
+
+
+def release(*, course_dir: Path, assessments: list[str] | None = None, force: bool = False,
+            progress: Progress = print) -> list[Outcome]:
+    """Put the built student versions into the exchange for learners to fetch.
+
+    An assessment already released is left as it is unless ``force`` is given.
+    """
+    course_dir = Path(course_dir).resolve()
+    root = exchange_root(course_dir)
+    if not root.is_dir():
+        root.mkdir(parents=True)
+        root.chmod(0o1777)  # every learner writes submissions here, as nbgrader's docs set it up
+    outcomes = []
+    names = _assessments(assessments)
+    for index, name in enumerate(names, 1):
+        if not (course_dir / "release" / name).is_dir():
+            raise StepError(f"{name} is not built yet; run `peer-course build` first")
+        progress(f"[{index}/{len(names)}] releasing {name} to {root}")
+        process = run_nbgrader(course_dir, "release_assignment", name, *(["--force"] if force else []))
+        text = (process.stderr or "") + (process.stdout or "")
+        if process.returncode != 0 and "already exists" in text:
+            outcomes.append(Outcome(name, None, True, "already released (use --force to release again)", "skipped"))
             continue
-        ok = process.returncode == 0
-        outcomes.append(Outcome(name, student, ok, "" if ok else _tail(process)))
+        if process.returncode != 0:
+            raise StepError(f"releasing {name} failed:\n{_tail(process)}")
+        outcomes.append(Outcome(name, None, True))
     return outcomes
+
+
+def collect(*, course_dir: Path, assessments: list[str] | None = None, update: bool = False,
+            progress: Progress = print) -> list[Outcome]:
+    """Copy learners' submissions from the exchange into ``submitted/``.
+
+    A submission already collected is kept. With ``update``, a newer
+    submission replaces it, and the earlier one is first copied to
+    ``archive/<learner>/<assessment>/<time>/`` so nothing is lost.
+    """
+    course_dir = Path(course_dir).resolve()
+    outcomes = []
+    names = _assessments(assessments)
+    for index, name in enumerate(names, 1):
+        progress(f"[{index}/{len(names)}] collecting {name}")
+        if update:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            for student in _submissions(course_dir, "submitted", name, None):
+                target = course_dir / "archive" / student / name / stamp
+                shutil.copytree(course_dir / "submitted" / student / name, target)
+        process = run_nbgrader(course_dir, "collect", name, *(["--update"] if update else []))
+        if process.returncode != 0:
+            raise StepError(f"collecting {name} failed:\n{_tail(process)}")
+        outcomes.append(Outcome(name, None, True))
+    return outcomes
+
+
+def formgrader_command(*, course_dir: Path, port: int = 8888, open_browser: bool = False) -> list[str]:
+    """The command that starts JupyterLab in the trainer folder, where
+    nbgrader's Formgrader (menu *Nbgrader > Formgrader*) grades reflections."""
+    command = [str(Path(sys.executable).parent / "jupyter"), "lab", f"--ServerApp.root_dir={Path(course_dir).resolve()}",
+               f"--port={port}"]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
 
 
 def feedback(*, course_dir: Path, assessments: list[str] | None = None, force: bool = False,

@@ -42,7 +42,7 @@ def default_workspace() -> Path:
     return Path(os.environ.get("PEER_COURSE_WORKSPACE", Path.home() / "peer-course"))
 
 
-def _add_home_link(notebook_path: Path) -> None:
+def add_home_link(notebook_path: Path) -> None:
     nb = nbformat.read(notebook_path, as_version=4)
     link = "[\u2190 Course home](../home.ipynb) \u00b7 [My progress \u2192](../progress.ipynb)"
     if not any(cell.cell_type == "markdown" and cell.source == link for cell in nb.cells):
@@ -73,7 +73,7 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
     if self_assessment and manifest.self_assessment is not None:
         name = manifest.self_assessment.assessment
         folder = make_student_version(name, workspace / SELF_ASSESSMENT_DIR)
-        _add_home_link(folder / f"{name}.ipynb")
+        add_home_link(folder / f"{name}.ipynb")
         load_bank(folder / "items.yaml")
     return workspace
 

@@ -3,6 +3,7 @@
 Layout (nbgrader's own)::
 
     <folder>/nbgrader_config.py      written here; see templates/
+    <folder>/peer-course.json        stored settings (database URL, exchange); owner-only
     <folder>/source/<assessment>/    copied from the course's assessments/
     <folder>/release/ submitted/ autograded/ feedback/ gradebook.db   made by nbgrader
 """
@@ -29,12 +30,16 @@ def render_config(assessments: list[str]) -> str:
     return template.replace("__ASSESSMENTS__", repr(sorted(assessments)))
 
 
-def init_course_dir(folder: str | Path, *, assessments: list[str] | None = None) -> Path:
+def init_course_dir(folder: str | Path, *, assessments: list[str] | None = None, db_url: str | None = None,
+                    exchange: str | Path | None = None, roster: str | Path | None = None) -> Path:
     """Create or refresh a trainer folder; return its path.
 
     Source assessments are refreshed from the course (so a fixed question
     reaches the trainer), but nothing nbgrader made, no submission and no
-    grade is touched.
+    grade is touched. ``db_url`` and ``exchange`` are stored in the folder's
+    ``peer-course.json`` (kept when not given again); ``roster`` is a CSV
+    file imported into the gradebook (see :mod:`peer_course.roster`), checked
+    in full before the folder is touched.
 
     Raises
     ------
@@ -42,7 +47,14 @@ def init_course_dir(folder: str | Path, *, assessments: list[str] | None = None)
         If ``nbgrader_config.py`` exists and was not written by this tool, or
         an assessment's source folder holds a ``responses.json`` (it would be
         released to every learner).
+    peer_course.roster.RosterError
+        If the roster has bad rows (nothing is imported then).
     """
+    from .gradebook import write_settings
+    from .roster import import_roster, read_roster
+
+    if roster is not None:
+        read_roster(roster)  # every problem is reported before anything is written
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     names = assessments if assessments is not None else load_manifest().assessments
@@ -63,6 +75,9 @@ def init_course_dir(folder: str | Path, *, assessments: list[str] | None = None)
         for path in src.iterdir():
             if path.is_file() and not path.name.startswith("."):
                 shutil.copy2(path, dest / path.name)
+    write_settings(folder, db_url=db_url, exchange=str(Path(exchange).resolve()) if exchange else None)
+    if roster is not None:
+        import_roster(roster, course_dir=folder)
     return folder
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -42,6 +43,37 @@ def _outputs(path: Path, notebook: nbformat.NotebookNode) -> list[str]:
     return [f"{path}: cell {i + 1} has stored outputs; clear them before committing"
             for i, cell in enumerate(notebook.cells)
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))]
+
+
+@dataclass(frozen=True)
+class ScoringCell:
+    """An autograder-test cell, read without running it: what it scores and how."""
+
+    grade_id: str
+    item_id: str
+    points: float
+    key: object
+
+
+def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
+    """The scoring cells of a source assessment notebook, and its task (trainer-graded) points.
+
+    For trainer tooling and tests that need the keys; never for anything a learner receives.
+    """
+    cells, task_points = [], 0.0
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("task"):
+            task_points += float(meta["points"])
+        if not (meta.get("grade") and cell.cell_type == "code" and not meta.get("solution")):
+            continue
+        call = _hidden_call(cell.source)
+        if call is None or not call.args:
+            continue
+        keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        cells.append(ScoringCell(meta.get("grade_id", ""), ast.literal_eval(call.args[0]),
+                                 float(meta.get("points", 0)), keywords.get("key")))
+    return cells, task_points
 
 
 def _hidden_call(source: str) -> ast.Call | None:

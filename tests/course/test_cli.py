@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from peer_course.cli import main
 from peer_course.manifest import load_manifest
@@ -90,5 +89,6 @@ def test_author_bad_draft_is_one_line(tmp_path, capsys):
 def test_console_script_is_installed():
     out = subprocess.run([str(Path(sys.executable).parent / "peer-course"), "--help"],
                          capture_output=True, text=True, check=True).stdout
-    for command in ("serve", "validate", "author", "init", "build", "autograde", "feedback", "export"):
+    for command in ("serve", "validate", "author", "init", "build", "release", "collect", "autograde",
+                    "formgrader", "feedback", "export", "report", "certificates"):
         assert command in out

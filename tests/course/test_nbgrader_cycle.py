@@ -10,7 +10,6 @@ the grading helpers under test.
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import shutil
@@ -25,6 +24,7 @@ from peer_course.manifest import load_manifest
 from peer_course.nbgrader_steps import autograde, build, export, feedback
 from peer_course.paths import assessments_dir
 from peer_course.trainer_dir import init_course_dir
+from peer_course.validate import scoring_cells
 
 pytestmark = pytest.mark.slow
 
@@ -41,23 +41,11 @@ class Graded:
 
 
 def graded_items(name: str) -> tuple[list[Graded], float]:
-    """Graded items of an assessment, read from its source notebook, and its task points."""
-    source = assessments_dir() / name / f"{name}.ipynb"
+    """Graded items of an assessment, from its source notebook's test cells, and its task points."""
     bank = yaml.safe_load((assessments_dir() / name / "items.yaml").read_text(encoding="utf-8"))
-    kinds = {item["id"]: item for item in bank["items"]}
-    items, task_points = [], 0.0
-    for cell in nbformat.read(source, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("task"):
-            task_points += float(meta["points"])
-        if not meta.get("grade") or cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.splitlines() if "HIDDEN TESTS" not in line)
-        call = ast.parse(code).body[-1].value
-        item_id = ast.literal_eval(call.args[0])
-        keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        items.append(Graded(item_id, kinds[item_id]["type"], float(meta["points"]), keywords.get("key")))
-    return items, task_points
+    kinds = {item["id"]: item["type"] for item in bank["items"]}
+    cells, task_points = scoring_cells(assessments_dir() / name / f"{name}.ipynb")
+    return [Graded(c.item_id, kinds[c.item_id], c.points, c.key) for c in cells], task_points
 
 
 def option_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:

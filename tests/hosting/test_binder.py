@@ -159,6 +159,10 @@ def test_postbuild_configured_voila_and_enabled_extensions(binder_env):
     config = prefix / "etc" / "jupyter" / "jupyter_server_config.d"
     assert (config / "peer-course.json").is_file()
     assert (config / "voila.json").is_file() and (config / "nbgrader.json").is_file()
+    repo = binder_env[0]
+    survey = repo / "modules" / "self-assessment" / "core-competencies-self-assessment.ipynb"
+    assert survey.is_file()
+    assert "BEGIN HIDDEN TESTS" not in survey.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -191,6 +195,11 @@ def test_binder_launch_opens_on_the_voila_course_home(binder_env, child_env, fre
         assert "show_home" not in html  # strip_sources from postBuild
         lesson = requests.get(f"{base}/voila/render/modules/01-peer-role.ipynb", headers=headers, timeout=180)
         assert lesson.status_code == 200
+        # the self-assessment the home links to, made by postBuild as a student version
+        survey = requests.get(f"{base}/voila/render/modules/self-assessment/core-competencies-self-assessment.ipynb",
+                              headers=headers, timeout=180)
+        assert survey.status_code == 200
+        assert survey.text.count("application/vnd.jupyter.widget-view+json") >= 62
         # nbgrader's learner-side server extension answers (no course configured on Binder)
         version = requests.get(f"{base}/nbgrader_version", params={"version": "0"}, headers=headers, timeout=60)
         assert version.status_code == 200 and version.json()["success"] is False  # answers, names the mismatch

@@ -16,7 +16,6 @@ npm (the proxy is installed from hosting/jupyterhub/package.json if missing).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import json
 import os
@@ -31,7 +30,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import pytest
 import requests
 import yaml
@@ -64,20 +62,12 @@ class Graded:
 
 
 def graded_items() -> list[Graded]:
-    source = REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    from peer_course.validate import scoring_cells
+
     bank = yaml.safe_load((REPO / "assessments" / ASSESSMENT / "items.yaml").read_text(encoding="utf-8"))
     kinds = {item["id"]: item["type"] for item in bank["items"]}
-    items = []
-    for cell in nbformat.read(source, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("grade") or cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.splitlines() if "HIDDEN TESTS" not in line)
-        call = ast.parse(code).body[-1].value
-        item_id = ast.literal_eval(call.args[0])
-        keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        items.append(Graded(item_id, kinds[item_id], float(meta["points"]), keywords.get("key")))
-    return items
+    cells, _task_points = scoring_cells(REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
+    return [Graded(c.item_id, kinds[c.item_id], c.points, c.key) for c in cells]
 
 
 def answers(learner: str) -> tuple[dict, float]:

@@ -1,0 +1,148 @@
+"""The cohort report and certificates on a small hand-made cohort: exact
+category scores, completion, self versus supervisor, support flags, and
+learner text that stays inert."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from peer_course.certificates import write_certificates
+from peer_course.report import build_report, write_report
+from peer_course.report_data import (
+    ITEM_COLUMNS, LEARNER_COLUMNS, RESPONSE_COLUMNS, SCORE_COLUMNS, SUBMISSION_COLUMNS, CohortData,
+)
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def cohort() -> CohortData:
+    items = pd.DataFrame([
+        ("check", "k1", "single_choice", "support", 1.0, None),
+        ("check", "k2", "multiple_select", "support", 2.0, None),
+        ("check", "k3", "single_choice", "crisis", 1.0, None),
+        ("check", "r1", "reflection", "growth", 1.0, None),
+        ("self", "s1", "rating", "support", 1.0, "competency"),
+        ("self", "s2", "rating", "support", 1.0, "competency"),
+        ("self", "s3", "rating", "crisis", 1.0, "competency"),
+    ], columns=ITEM_COLUMNS)
+    learners = pd.DataFrame([("ann", "Ann", "Lee", "ann@example.org"), ("bo", SCRIPT, "Ray", ""),
+                             ("supervisor--ann", "Sam", "Boss", "")], columns=LEARNER_COLUMNS)
+    scores = pd.DataFrame([
+        ("ann", "check", "k1", 1.0, 1.0), ("ann", "check", "k2", 2.0, 2.0), ("ann", "check", "k3", 1.0, 1.0),
+        ("bo", "check", "k1", 0.0, 1.0), ("bo", "check", "k2", 1.0, 2.0), ("bo", "check", "k3", 1.0, 1.0),
+    ], columns=SCORE_COLUMNS)
+    submissions = pd.DataFrame([
+        ("ann", "check", datetime(2026, 11, 20, 10), 4.0, 5.0), ("ann", "self", datetime(2026, 11, 21, 9), 3.0, 3.0),
+        ("bo", "check", datetime(2026, 11, 22, 11), 2.0, 5.0),
+        ("supervisor--ann", "self", datetime(2026, 11, 23, 8), 3.0, 3.0),
+    ], columns=SUBMISSION_COLUMNS)
+    responses = pd.DataFrame([
+        ("ann", "check", "k1", None, None, None), ("ann", "check", "k2", None, None, None),
+        ("ann", "check", "k3", None, None, None),
+        ("ann", "self", "s1", "advanced", "", None), ("ann", "self", "s2", "advanced", "", None),
+        ("ann", "self", "s3", "developing", IMG, None),
+        ("supervisor--ann", "self", "s1", "developing", "new", None),
+        ("supervisor--ann", "self", "s2", "proficient", "", None),
+        ("supervisor--ann", "self", "s3", "proficient", "", None),
+        ("bo", "check", "k1", None, None, None), ("bo", "check", "k2", None, None, None),
+        ("bo", "check", "r1", None, None, f"I shared {SCRIPT}"),
+    ], columns=RESPONSE_COLUMNS)
+    return CohortData(learners, items, scores, submissions, responses)
+
+
+@pytest.fixture
+def tables():
+    return build_report(cohort())
+
+
+def test_learners_exclude_supervisors_and_score_by_category(tables):
+    learners = tables["learners"].set_index("student")
+    assert list(learners.index) == ["ann", "bo"]
+    cats = tables["learner_categories"].set_index(["student", "category"])
+    # bo on support: k1 0/1 + k2 1/2 = 1 of 3 points; crisis: k3 1/1
+    assert cats.loc[("bo", "support"), "score_pct"] == pytest.approx(1 / 3)
+    assert cats.loc[("bo", "crisis"), "score_pct"] == 1.0
+    # completion: support has 4 items in the course (k1, k2, s1, s2); bo answered k1, k2 -> 0.5
+    assert cats.loc[("bo", "support"), "completion"] == 0.5
+    assert cats.loc[("ann", "support"), "completion"] == 1.0
+    assert learners.loc["bo", "score_pct"] == pytest.approx(2 / 4)
+    assert learners.loc["ann", "assessments_submitted"] == 2
+
+
+def test_self_versus_supervisor_and_support_flags(tables):
+    gaps = tables["self_vs_supervisor"].set_index(["student", "category"])
+    # ann support: self (3 + 3) / 2 = 3, supervisor (1 + 2) / 2 = 1.5, gap 1.5; crisis: 1 vs 2, gap -1
+    assert gaps.loc[("ann", "support")][["self_mean", "supervisor_mean", "gap"]].tolist() == [3.0, 1.5, 1.5]
+    assert gaps.loc[("ann", "crisis")][["self_mean", "supervisor_mean", "gap"]].tolist() == [1.0, 2.0, -1.0]
+    learners = tables["learners"].set_index("student")
+    assert learners.loc["ann", "support_reasons"] == (
+        "self-rating 1.5 above supervisor in II. Provides support")
+    assert learners.loc["bo", "support_reasons"] == "low score in II. Provides support (33%)"
+    assert learners["needs_support"].tolist() == [True, True]
+
+
+def test_item_stats_and_alpha_tables(tables):
+    stats = tables["item_stats"].set_index("item")
+    assert list(stats.index) == ["k1", "k2", "k3"]
+    assert stats.loc["k1", "facility"] == 0.5 and stats.loc["k2", "facility"] == 0.75
+    alpha = tables["scale_alpha"]
+    assert alpha[["assessment", "scale", "items", "learners"]].values.tolist() == [
+        ["self", "all", 3, 1], ["self", "support", 2, 1]]  # only ann's own ratings: alpha undefined with one learner
+
+
+def test_report_html_is_self_contained_and_inert(tables, tmp_path):
+    path = write_report(tables, tmp_path / "out")
+    page = path.read_text(encoding="utf-8")
+    assert SCRIPT not in page and IMG not in page
+    assert "<script" not in page.lower() and "<link" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # bo's first name and his shared reflection
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # ann's comment
+    assert not re.search(r"""(src|href)=["']?https?:""", page)
+    assert page.count("<svg") == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["report.html", "learners.csv", "learner_categories.csv", "cohort_profile.csv", "self_vs_supervisor.csv",
+         "item_stats.csv", "scale_alpha.csv", "free_text.csv"])
+    free = pd.read_csv(tmp_path / "out" / "free_text.csv")
+    assert free["text"].tolist() == [IMG, "new", f"I shared {SCRIPT}"]  # CSV keeps the text as written
+
+
+def test_certificates_list_modules_and_escape_names(tmp_path, monkeypatch):
+    from peer_course import certificates as module
+    from peer_course.manifest import load_manifest
+
+    manifest = load_manifest()
+    first, selfname = manifest.modules[0].assessment, manifest.self_assessment.assessment
+    data = cohort()
+    data.submissions["assessment"] = data.submissions["assessment"].map({"check": first, "self": selfname})
+    paths = write_certificates(data, tmp_path)
+    assert [p.name for p in paths] == ["ann.html", "bo.html"]
+    ann = paths[0].read_text(encoding="utf-8")
+    assert "<td>Module 1: The peer role</td><td>2026-11-20</td>" in ann
+    assert "<td>Core competencies self-assessment</td><td>2026-11-21</td>" in ann
+    bo = paths[1].read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ray" in bo and SCRIPT not in bo
+    assert "Core competencies" not in bo
+    assert module.SUPERVISOR_PREFIX == "supervisor--"
+
+
+@pytest.mark.slow
+def test_dashboard_notebook_shows_the_report(tmp_path, monkeypatch):
+    """The Voila dashboard executes against a trainer folder and shows the report."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from peer_course.paths import PACKAGE_DIR
+    from peer_course.trainer_dir import init_course_dir
+
+    folder = init_course_dir(tmp_path / "t", assessments=["peer-role-check"])
+    monkeypatch.setenv("PEER_COURSE_DIR", str(folder))
+    nb = nbformat.read(PACKAGE_DIR / "dashboard.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored without outputs
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    html = nb.cells[1].outputs[0]["data"]["text/html"]
+    assert "<h1>Cohort dashboard</h1>" in html and "Item statistics" in html
