@@ -132,11 +132,17 @@ def test_sqlite_cycle(sqlite_cycle):
     assert not (sqlite_cycle["course"] / "gradebook.db.lock").read_text()  # lock file, never data
 
 
+def rounded(grades: dict) -> dict:
+    return {key: round(value, 6) for key, value in grades.items()}
+
+
 def test_postgres_cycle_gives_identical_grades(sqlite_cycle, postgres_cycle):
     check_outcomes(postgres_cycle)
     check_grades(postgres_cycle)
     check_gradebook_rows(postgres_cycle)
-    assert postgres_cycle["grades"] == sqlite_cycle["grades"]
+    # Item scores have 4 decimals; each database adds a learner's item scores in
+    # its own order, so totals may differ in the last bits of a float (1e-15).
+    assert rounded(postgres_cycle["grades"]) == rounded(sqlite_cycle["grades"])
     assert not (postgres_cycle["course"] / "gradebook.db").exists()
 
 
