@@ -4,7 +4,7 @@
     release    -> nbgrader release_assignment   (into the exchange, for learners to fetch)
     collect    -> nbgrader collect              (the exchange's submissions into submitted/)
     autograde  -> nbgrader autograde            (one run per learner and assessment, in
-                                                 parallel workers: see parallel.py)
+                                                 long-lived parallel workers: see parallel.py)
     formgrader -> jupyter lab in the trainer folder (nbgrader's Formgrader, manual grades)
     feedback   -> nbgrader generate_feedback
     export     -> nbgrader export               (grades as CSV)
@@ -96,13 +96,12 @@ def build(*, course_dir: Path, assessments: list[str] | None = None, force: bool
 
 def autograde(*, course_dir: Path, assessments: list[str] | None = None, students: list[str] | None = None,
               force: bool = False, workers: int | None = None, time_limit: float = 900,
-              cell_timeout: float | None = None, timeout: float | None = None,
-              progress: Progress = print) -> list[Outcome]:
+              cell_timeout: float | None = None, progress: Progress = print) -> list[Outcome]:
     """Autograde every submission in ``submitted/`` with parallel workers.
 
     ``workers`` defaults to min(CPU count, 4) and never exceeds the CPU count.
-    ``time_limit`` bounds one submission (seconds, wall clock; ``timeout`` is
-    its old name); ``cell_timeout`` overrides the config's per-cell limit. A
+    ``time_limit`` bounds one submission (seconds, wall clock);
+    ``cell_timeout`` overrides the config's per-cell limit. A
     submission that fails or runs out of time is reported for that learner
     only (see :mod:`peer_course.parallel`); the others are still graded.
     """
@@ -110,7 +109,7 @@ def autograde(*, course_dir: Path, assessments: list[str] | None = None, student
     work = [(name, student) for name in _assessments(assessments)
             for student in _submissions(course_dir, "submitted", name, students)]
     return autograde_parallel(course_dir=course_dir, work=work, workers=workers, force=force,
-                              time_limit=timeout if timeout is not None else time_limit,
+                              time_limit=time_limit,
                               cell_timeout=cell_timeout, progress=progress)
 
 
