@@ -51,6 +51,7 @@ class ScoringCell:
 
     grade_id: str
     item_id: str
+    kind: str  # the item's type, from the items.yaml beside the notebook
     points: float
     key: object
 
@@ -60,6 +61,8 @@ def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
 
     For trainer tooling and tests that need the keys; never for anything a learner receives.
     """
+    bank_path = Path(notebook_path).with_name("items.yaml")
+    kinds = {item.id: item.type for item in load_bank(bank_path)} if bank_path.is_file() else {}
     cells, task_points = [], 0.0
     for cell in nbformat.read(notebook_path, as_version=4).cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -71,7 +74,8 @@ def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
         if call is None or not call.args:
             continue
         keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        cells.append(ScoringCell(meta.get("grade_id", ""), ast.literal_eval(call.args[0]),
+        item_id = ast.literal_eval(call.args[0])
+        cells.append(ScoringCell(meta.get("grade_id", ""), item_id, kinds.get(item_id, ""),
                                  float(meta.get("points", 0)), keywords.get("key")))
     return cells, task_points
 

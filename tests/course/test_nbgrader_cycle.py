@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -24,7 +23,7 @@ from peer_course.manifest import load_manifest
 from peer_course.nbgrader_steps import autograde, build, export, feedback
 from peer_course.paths import assessments_dir
 from peer_course.trainer_dir import init_course_dir
-from peer_course.validate import scoring_cells
+from peer_course.validate import ScoringCell, scoring_cells
 
 pytestmark = pytest.mark.slow
 
@@ -32,20 +31,12 @@ ASSESSMENTS = load_manifest().assessments
 LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt"]
 
 
-@dataclass
-class Graded:
-    item_id: str
-    kind: str
-    points: float
-    key: object
+Graded = ScoringCell  # item_id, kind, points, key of one autograded item
 
 
 def graded_items(name: str) -> tuple[list[Graded], float]:
     """Graded items of an assessment, from its source notebook's test cells, and its task points."""
-    bank = yaml.safe_load((assessments_dir() / name / "items.yaml").read_text(encoding="utf-8"))
-    kinds = {item["id"]: item["type"] for item in bank["items"]}
-    cells, task_points = scoring_cells(assessments_dir() / name / f"{name}.ipynb")
-    return [Graded(c.item_id, kinds[c.item_id], c.points, c.key) for c in cells], task_points
+    return scoring_cells(assessments_dir() / name / f"{name}.ipynb")
 
 
 def option_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:

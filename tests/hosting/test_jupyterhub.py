@@ -53,21 +53,11 @@ PASSWORDS = {name: f"pw-{name}-7Qz" for name in [*LEARNERS, TRAINER]}
 
 # --- expected scores, from the keys in the source notebook's hidden tests -------
 
-@dataclass
-class Graded:
-    item_id: str
-    kind: str
-    points: float
-    key: object
-
-
-def graded_items() -> list[Graded]:
+def graded_items():
+    """The assessment's autograded items (id, type, points, key), from its hidden tests."""
     from peer_course.validate import scoring_cells
 
-    bank = yaml.safe_load((REPO / "assessments" / ASSESSMENT / "items.yaml").read_text(encoding="utf-8"))
-    kinds = {item["id"]: item["type"] for item in bank["items"]}
-    cells, _task_points = scoring_cells(REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
-    return [Graded(c.item_id, kinds[c.item_id], c.points, c.key) for c in cells]
+    return scoring_cells(REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb")[0]
 
 
 def answers(learner: str) -> tuple[dict, float]:
