@@ -31,9 +31,9 @@ sys.path.insert(0, str(REPO / "tests" / "course"))
 
 from cohort import submit  # noqa: E402
 
-from peer_course.nbgrader_steps import autograde, build, export, run_nbgrader  # noqa: E402
-from peer_course.parallel import bounded_workers  # noqa: E402
-from peer_course.trainer_dir import init_course_dir  # noqa: E402
+from peer_course.grading.steps import autograde, build, export, run_nbgrader  # noqa: E402
+from peer_course.grading.parallel import bounded_workers  # noqa: E402
+from peer_course.grading.trainer_dir import init_course_dir  # noqa: E402
 
 NAME = "peer-role-check"
 

@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from peer_course.manifest import load_manifest
-from peer_course.paths import assessments_dir
-from peer_course.report import build_report, write_report
-from peer_course.report_data import CohortData, load_items
+from peer_widgets.manifest import load_manifest
+from peer_widgets.content import assessments_dir
+from peer_course.reports.cohort import build_report
+from peer_course.reports.write import write_report
+from peer_course.reports.data import CohortData, knowledge_items, load_items
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = np.array(["advanced", "proficient", "developing", "not-enough-information"], dtype=object)
@@ -38,7 +39,7 @@ def synthetic(n: int, seed: int = 5) -> CohortData:
     students = np.array([f"l{k:05d}" for k in range(n)], dtype=object)
     supervisors = np.array([f"supervisor--{s}" for s in students[::10]], dtype=object)
     ability = rng.uniform(0.2, 0.95, n)
-    knowledge = items[items["type"].isin(["single_choice", "multiple_select", "matching"])]
+    knowledge = knowledge_items(items)
     rows = []
     for item in knowledge.itertuples(index=False):
         score = (rng.uniform(size=n) < ability).astype(float) * item.points
@@ -48,7 +49,7 @@ def synthetic(n: int, seed: int = 5) -> CohortData:
     responses = []
     for item in items.itertuples(index=False):
         raters = np.concatenate([students, supervisors]) if item.assessment == names[-1] else students
-        rating = LEVELS[rng.integers(0, 4, len(raters))] if item.type == "rating" else None
+        rating = LEVELS[rng.integers(0, 4, len(raters))] if isinstance(item.scale, str) else None
         responses.append(pd.DataFrame({"student": raters, "assessment": item.assessment, "item": item.item,
                                        "rating": rating, "comment": None, "text": None}))
     responses = pd.concat(responses, ignore_index=True)

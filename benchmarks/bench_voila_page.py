@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from conftest import ARGS, Server, ensure_chromium  # noqa: E402
 
-from peer_course.serve import prepare_workspace  # noqa: E402
+from peer_course.serving.serve import prepare_workspace  # noqa: E402
 
 PAGES = {
     "one-widget baseline": ("baseline.ipynb", ".widget-checkbox input"),

@@ -19,14 +19,14 @@ def _progress(message: str) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import default_workspace, serve
+    from peer_course.serving.serve import default_workspace, serve
 
     return serve(workspace=Path(args.workspace) if args.workspace else default_workspace(),
                  port=args.port, open_browser=not args.no_browser, shared=args.shared)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_course
+    from peer_course.authoring.validate import validate_course
 
     problems = validate_course()
     for problem in problems:
@@ -39,8 +39,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_author(args: argparse.Namespace) -> int:
-    from .authoring import author_assessment
-    from .paths import assessments_dir
+    from peer_course.authoring.author import author_assessment
+    from peer_widgets.content import assessments_dir
 
     out = Path(args.out) if args.out else None
     if out is None:
@@ -56,8 +56,8 @@ def cmd_author(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .gradebook import db_url
-    from .trainer_dir import init_course_dir
+    from peer_course.grading.gradebook import db_url
+    from peer_course.grading.trainer_dir import init_course_dir
 
     folder = init_course_dir(args.folder, db_url=args.db_url, exchange=args.exchange, roster=args.roster)
     url = db_url(folder)
@@ -70,13 +70,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _course_dir(args: argparse.Namespace) -> Path:
-    from .trainer_dir import find_course_dir
+    from peer_course.grading.trainer_dir import find_course_dir
 
     return find_course_dir(args.course_dir)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import build
+    from peer_course.grading.steps import build
 
     build(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force, progress=_progress)
     print("Student versions are in release/.")
@@ -84,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import autograde
+    from peer_course.grading.steps import autograde
 
     outcomes = autograde(course_dir=_course_dir(args), assessments=args.assessment or None,
                          students=args.student or None, force=args.force, workers=args.workers,
@@ -99,7 +99,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import exchange_root, release
+    from peer_course.grading.steps import exchange_root, release
 
     course = _course_dir(args)
     release(course_dir=course, assessments=args.assessment or None, force=args.force, progress=_progress)
@@ -108,7 +108,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import collect
+    from peer_course.grading.steps import collect
 
     collect(course_dir=_course_dir(args), assessments=args.assessment or None, update=args.update,
             progress=_progress)
@@ -119,7 +119,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_formgrader(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .nbgrader_steps import formgrader_command, nbgrader_env
+    from peer_course.grading.steps import formgrader_command, nbgrader_env
 
     course = _course_dir(args)
     command = formgrader_command(course_dir=course, port=args.port, open_browser=not args.no_browser)
@@ -132,14 +132,14 @@ def cmd_formgrader(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import cohort_report
+    from peer_course.reports.write import cohort_report
 
     cohort_report(course_dir=_course_dir(args), out=Path(args.out), progress=_progress)
     return 0
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:
-    from .certificates import certificates
+    from peer_course.reports.certificates import certificates
 
     certificates(course_dir=_course_dir(args), out=Path(args.out), organisation=args.organisation or "",
                  progress=_progress)
@@ -147,7 +147,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import feedback
+    from peer_course.grading.steps import feedback
 
     feedback(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force, progress=_progress)
     print("Feedback is in feedback/.")
@@ -155,7 +155,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .nbgrader_steps import export
+    from peer_course.grading.steps import export
 
     path = export(course_dir=_course_dir(args), to=Path(args.to), progress=_progress)
     print(f"Grades written to {path}")
@@ -237,13 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from peer_course.grading.roster import RosterError
+    from peer_course.grading.steps import StepError
+    from peer_course.grading.trainer_dir import TrainerDirError
     from peer_widgets.bank import ItemBankError
-
-    from .manifest import ManifestError
-    from .nbgrader_steps import StepError
-    from .paths import CourseRootError
-    from .roster import RosterError
-    from .trainer_dir import TrainerDirError
+    from peer_widgets.content import CourseRootError
+    from peer_widgets.manifest import ManifestError
 
     args = build_parser().parse_args(argv)
     try:

@@ -4,14 +4,14 @@ Everything a learner's kernel imports lives here, and stays light: no
 pandas, no plotting. See :class:`Page` for how a notebook uses it.
 """
 
-from .bank import Item, ItemBank, ItemBankError, load_bank
-from .base import ItemWidget
-from .choice import MultipleSelect, SingleChoice
-from .matching import Matching
-from .page import Page, make_widget
-from .rating import RatingScale
-from .reflection import Reflection
-from .store import ResponseStore, StoreError
+from peer_widgets.bank import Item, ItemBank, ItemBankError, load_bank
+from peer_widgets.controls.base import ItemWidget
+from peer_widgets.controls.choice import MultipleSelect, SingleChoice
+from peer_widgets.controls.matching import Matching
+from peer_widgets.controls.rating import RatingScale
+from peer_widgets.controls.reflection import Reflection
+from peer_widgets.pages.page import Page, make_widget
+from peer_widgets.store import ResponseStore, StoreError
 
 __version__ = "0.1.0"
 

@@ -11,20 +11,23 @@ field, so an author never has to read a traceback.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from peer_widgets.categories import category_ids
+from peer_widgets.errors import PeerCourseError
+from peer_widgets.items import Item, ItemBank, Option
+from peer_widgets.kinds import KINDS
 
-from .categories import category_ids
+__all__ = ["SCHEMA_VERSION", "Item", "ItemBank", "ItemBankError", "Option", "load_bank"]
 
 SCHEMA_FILE = Path(__file__).with_name("data") / "item_bank.schema.json"
 SCHEMA_VERSION = 1
 
 
-class ItemBankError(ValueError):
+class ItemBankError(PeerCourseError, ValueError):
     """A bank file that cannot be used, with a message saying where and why."""
 
     def __init__(self, path: Path | str, message: str, item_id: str | None = None, field: str | None = None):
@@ -37,71 +40,6 @@ class ItemBankError(ValueError):
         if field is not None:
             where.append(f"field '{field}'")
         super().__init__(": ".join(where) + ": " + message)
-
-
-@dataclass(frozen=True)
-class Option:
-    id: str
-    text: str
-    feedback: str | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    """One question, self-rating or reflection, as loaded from a bank."""
-
-    id: str
-    type: str
-    category: str
-    prompt: str
-    mode: str
-    bank_id: str
-    points: float | None = None
-    scenario: str | None = None
-    options: tuple[Option, ...] = ()
-    terms: tuple[Option, ...] = ()
-    choices: tuple[Option, ...] = ()
-    key: Any = None
-    scale: str | None = None
-    hint: str | None = None
-    content_note: str | None = None
-    skippable: bool = True
-
-    @property
-    def formative(self) -> bool:
-        return self.mode == "formative"
-
-    def option(self, option_id: str) -> Option:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        raise KeyError(option_id)
-
-
-@dataclass(frozen=True)
-class ItemBank:
-    id: str
-    title: str
-    mode: str
-    path: Path
-    items: tuple[Item, ...]
-    source_documents: tuple[str, ...] = field(default=())
-
-    def __getitem__(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"{self.path}: no item '{item_id}' in this bank")
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @property
-    def ids(self) -> list[str]:
-        return [item.id for item in self.items]
 
 
 @lru_cache(maxsize=1)
@@ -200,71 +138,43 @@ def _validate_schema(path: Path, data: Any) -> None:
     raise ItemBankError(path, message, item_id=item_id, field=field_name)
 
 
-def _check_rules(path: Path, data: dict, draft: bool = False) -> None:
-    """Rules across fields that a JSON Schema cannot express clearly."""
+def _check_rules(path: Path, bank: ItemBank, draft: bool = False) -> None:
+    """Rules across fields that a JSON Schema cannot express clearly.
+
+    The rules common to every item are here; each kind's own rules (its key,
+    feedback on every option) are asked of the kind.
+    """
     known_categories = category_ids()
     seen: set[str] = set()
-    graded = data["mode"] == "graded"
-    for raw in data["items"]:
-        item_id = raw["id"]
-        if item_id in seen:
-            raise ItemBankError(path, "this id is used twice in the bank; ids must be unique", item_id, "id")
-        seen.add(item_id)
-        if raw["category"] not in known_categories:
-            raise ItemBankError(
-                path,
-                f"unknown category '{raw['category']}'; use one of: {', '.join(known_categories)}",
-                item_id,
-                "category",
-            )
-        kind = raw["type"]
-        for list_field in ("options", "terms", "choices"):
-            ids = [o["id"] for o in raw.get(list_field, [])]
+    graded = bank.mode == "graded"
+    for item in bank.items:
+        if item.id in seen:
+            raise ItemBankError(path, "this id is used twice in the bank; ids must be unique", item.id, "id")
+        seen.add(item.id)
+        if item.category not in known_categories:
+            raise ItemBankError(path, f"unknown category '{item.category}'; use one of: {', '.join(known_categories)}",
+                                item.id, "category")
+        kind = KINDS[item.type]
+        for list_field in kind.entry_fields:
+            ids = [entry.id for entry in getattr(item, list_field)]
             if len(ids) != len(set(ids)):
-                raise ItemBankError(path, "two entries share an id; each needs its own", item_id, list_field)
+                raise ItemBankError(path, "two entries share an id; each needs its own", item.id, list_field)
+        if graded and item.points is None:
+            raise ItemBankError(path, "graded items need points", item.id, "points")
         if graded and not draft:
             # Keys and explanations of graded items belong in nbgrader's
             # hidden tests only: anything in this file reaches learners.
-            if "key" in raw:
+            if item.key is not None:
                 raise ItemBankError(path, "graded banks are released to learners and must not hold a key; "
-                                    "put the key in the item's hidden test cell", item_id, "key")
+                                    "put the key in the item's hidden test cell", item.id, "key")
             for list_field in ("options", "terms", "choices"):
-                for option in raw.get(list_field, []):
-                    if "feedback" in option:
+                for entry in getattr(item, list_field):
+                    if entry.feedback is not None:
                         raise ItemBankError(path, "graded banks must not hold feedback that reveals the key",
-                                            item_id, f"{list_field}.{option['id']}.feedback")
-            if "points" not in raw:
-                raise ItemBankError(path, "graded items need points", item_id, "points")
+                                            item.id, f"{list_field}.{entry.id}.feedback")
             continue
-        if graded and "points" not in raw:
-            raise ItemBankError(path, "graded items need points", item_id, "points")
-        if kind in ("single_choice", "multiple_select", "matching") and "key" not in raw:
-            raise ItemBankError(path, "formative items need a key so feedback can be given" if not graded
-                                else "an assessment draft needs the key of every keyed item", item_id, "key")
-        if kind in ("single_choice", "multiple_select"):
-            option_ids = [o["id"] for o in raw["options"]]
-            keys = [raw["key"]] if kind == "single_choice" else raw["key"]
-            for key in keys:
-                if key not in option_ids:
-                    raise ItemBankError(path, f"key '{key}' is not one of the options ({', '.join(option_ids)})",
-                                        item_id, "key")
-            for option in raw["options"]:
-                if "feedback" not in option and not graded:
-                    raise ItemBankError(path, "every option needs feedback that explains why",
-                                        item_id, f"options.{option['id']}.feedback")
-        if kind == "matching":
-            term_ids = [t["id"] for t in raw["terms"]]
-            choice_ids = [c["id"] for c in raw["choices"]]
-            key = raw["key"]
-            if sorted(key) != sorted(term_ids):
-                raise ItemBankError(path, "the key must give exactly one choice for every term", item_id, "key")
-            for term, choice in key.items():
-                if choice not in choice_ids:
-                    raise ItemBankError(path, f"'{choice}' is not one of the choices", item_id, f"key.{term}")
-            for term in raw["terms"]:
-                if "feedback" not in term and not graded:
-                    raise ItemBankError(path, "every term needs feedback that explains the match",
-                                        item_id, f"terms.{term['id']}.feedback")
+        for field_name, message in kind.item_problems(item, needs_key=True, needs_feedback=not graded):
+            raise ItemBankError(path, message, item.id, field_name)
 
 
 def _build(path: Path, data: dict) -> ItemBank:
@@ -326,5 +236,6 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
     if draft:
         data = {k: v for k, v in data.items() if k not in ("intro", "development_plan")}
     _schema_error(path, data, None if draft else text)
-    _check_rules(path, data, draft=draft)
-    return _build(path, data)
+    bank = _build(path, data)
+    _check_rules(path, bank, draft=draft)
+    return bank

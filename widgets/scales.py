@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import gettext as _
+from peer_widgets.i18n import gettext as _
 
 
 def N_(message: str) -> str:

@@ -1,19 +1,9 @@
 """Where answers live: ``responses.json``, saved the moment they are given.
 
-File format (``schema_version`` 1)::
+The file's format, and its one reader and writer, are
+:mod:`peer_widgets.answers`. Guarantees:
 
-    {
-      "schema_version": 1,
-      "items": {
-        "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>}
-      }
-    }
-
-Guarantees:
-
-* Writes are atomic: a temporary file in the same folder, flushed to disk,
-  then renamed over the old one; a crash leaves either the old or the new
-  file, never half of one.
+* Writes are atomic (see :func:`peer_widgets.answers.write`).
 * Two kernels writing at once (two notebooks in one folder) do not lose each
   other's answers: every save re-reads the file under an exclusive lock
   and changes only its own item.
@@ -39,10 +29,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from .i18n import gettext as _
+from peer_widgets import answers
+from peer_widgets.answers import FILE_NAME, SCHEMA_VERSION, validate_document
+from peer_widgets.errors import PeerCourseError
+from peer_widgets.i18n import gettext as _
 
-FILE_NAME = "responses.json"
-SCHEMA_VERSION = 1
+__all__ = ["FILE_NAME", "SCHEMA_VERSION", "ResponseStore", "StoreError", "default_path", "private_store",
+           "validate_document"]
 ENV_FILE = "PEER_COURSE_RESPONSES"
 ENV_DATA_DIR = "PEER_COURSE_DATA_DIR"
 
@@ -96,7 +89,7 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-class StoreError(RuntimeError):
+class StoreError(PeerCourseError):
     """An answer could not be saved (the message says what to do)."""
 
 
@@ -154,33 +147,24 @@ class ResponseStore:
 
     def _read_file(self) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            return answers.read(self.path)
         except FileNotFoundError:
             return {}
         except OSError as error:
             self.notices.append(_("Your saved answers could not be read ({error}).").format(error=error))
             return {}
-        problem = None
-        data: Any = None
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problem = str(error)
-        if problem is None:
-            problem = validate_document(data)
-        if problem is None:
-            return {key: dict(record) for key, record in data["items"].items()}
-        if isinstance(data, dict) and isinstance(data.get("schema_version"), int) and data["schema_version"] > SCHEMA_VERSION:
-            # Written by a newer course version: not corrupt, so leave it be
-            # and refuse to write over it.
-            self.read_only = True
-            self.notices.append(
-                _("Your answers file was written by a newer version of the course; "
-                  "it is kept as it is and new answers will not be saved until the course is updated.")
-            )
+        except answers.AnswersFileError as problem:
+            if problem.newer:
+                # Written by a newer course version: not corrupt, so leave it be
+                # and refuse to write over it.
+                self.read_only = True
+                self.notices.append(
+                    _("Your answers file was written by a newer version of the course; "
+                      "it is kept as it is and new answers will not be saved until the course is updated.")
+                )
+                return {}
+            self._set_aside(str(problem))
             return {}
-        self._set_aside(problem)
-        return {}
 
     def _set_aside(self, problem: str) -> None:
         if self.read_only:
@@ -246,7 +230,7 @@ class ResponseStore:
 
     def replace_all(self, items: dict[str, dict[str, Any]]) -> None:
         """Write a whole set of records at once (restore from a download)."""
-        problem = validate_document({"schema_version": SCHEMA_VERSION, "items": items})
+        problem = answers.validate_records(items)
         if problem:
             raise StoreError(problem)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -255,19 +239,7 @@ class ResponseStore:
             self._items = {key: dict(record) for key, record in items.items()}
 
     def _write_file(self, items: dict[str, dict[str, Any]]) -> None:
-        document = {"schema_version": SCHEMA_VERSION, "items": items}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, indent=1, sort_keys=True, ensure_ascii=False)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        answers.write(self.path, items)
 
     @contextlib.contextmanager
     def _locked(self, *, shared: bool) -> Iterator[None]:
@@ -286,23 +258,6 @@ class ResponseStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def validate_document(data: Any) -> str | None:
-    """Return why ``data`` is not a valid responses document, or None if it is."""
-    if not isinstance(data, dict):
-        return "the file does not hold a JSON object"
-    if data.get("schema_version") != SCHEMA_VERSION:
-        return f"schema_version is {data.get('schema_version')!r}, expected {SCHEMA_VERSION}"
-    items = data.get("items")
-    if not isinstance(items, dict):
-        return "'items' is missing or not an object"
-    for key, record in items.items():
-        if not isinstance(record, dict) or "value" not in record:
-            return f"item '{key}' has no value"
-        if not isinstance(record.get("attempts", 0), int):
-            return f"item '{key}' has a non-integer attempts count"
-    return None
 
 
 def private_store(folder: str | Path | None = None) -> ResponseStore:

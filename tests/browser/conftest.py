@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from peer_course.serve import prepare_workspace, voila_command
+from peer_course.serving.serve import prepare_workspace, voila_command
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

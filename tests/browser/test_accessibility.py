@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from peer_course.manifest import load_manifest
+from peer_widgets.manifest import load_manifest
 
 from .conftest import open_page
 

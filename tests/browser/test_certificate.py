@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from peer_course.manifest import load_manifest
+from peer_widgets.manifest import load_manifest
 from peer_widgets import load_bank
 
 from .conftest import open_page, screenshot
@@ -27,7 +27,7 @@ def complete_every_module(workspace):
 
 def test_certificate_after_every_module(browser, tmp_path_factory):
     from .conftest import Server
-    from peer_course.serve import prepare_workspace
+    from peer_course.serving.serve import prepare_workspace
 
     root = tmp_path_factory.mktemp("graduate")
     workspace = prepare_workspace(root / "course")

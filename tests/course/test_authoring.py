@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from peer_course.authoring import author_assessment
+from peer_course.authoring.author import author_assessment
 from peer_widgets import ItemBankError, load_bank
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-bank.yaml"

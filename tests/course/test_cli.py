@@ -9,8 +9,8 @@ from pathlib import Path
 
 
 from peer_course.cli import main
-from peer_course.manifest import load_manifest
-from peer_course.trainer_dir import CONFIG_NAME, MARKER, find_course_dir, init_course_dir
+from peer_widgets.manifest import load_manifest
+from peer_course.grading.trainer_dir import CONFIG_NAME, MARKER, find_course_dir, init_course_dir
 
 
 def test_init_writes_config_and_sources(tmp_path, capsys):
@@ -50,7 +50,7 @@ def test_init_refuses_foreign_config(tmp_path, capsys):
 def test_init_refuses_to_release_an_answers_file(tmp_path, monkeypatch, capsys):
     import shutil
 
-    from peer_course.paths import course_root
+    from peer_widgets.content import course_root
 
     root = tmp_path / "course"
     shutil.copytree(course_root() / "modules", root / "modules")

@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from peer_course.manifest import load_manifest
-from peer_course.paths import assessments_dir, modules_dir
-from peer_course.readability import flesch_kincaid_grade, plain_text
+from peer_widgets.manifest import load_manifest
+from peer_widgets.content import assessments_dir, modules_dir
+from peer_course.authoring.readability import flesch_kincaid_grade, plain_text
 from peer_widgets import load_bank
 from peer_widgets.categories import categories
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from peer_course.home import COMPLETED, IN_PROGRESS, NOT_STARTED, module_progress, render_home
-from peer_course.manifest import load_manifest
-from peer_course.paths import modules_dir
+from peer_widgets.pages.home import COMPLETED, IN_PROGRESS, NOT_STARTED, module_progress, render_home
+from peer_widgets.manifest import load_manifest
+from peer_widgets.content import modules_dir
 from peer_widgets import load_bank
 from peer_widgets.store import ResponseStore
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from peer_course import item_stats
+from peer_course.reports import item_stats
 
 # Four learners, three items (points: q1 max 1, q2 max 2, q3 max 1).
 #

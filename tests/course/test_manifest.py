@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from peer_course.manifest import ManifestError, load_manifest
-from peer_course.paths import manifest_path
+from peer_widgets.manifest import ManifestError, load_manifest
+from peer_widgets.content import manifest_path
 
 
 def broken(tmp_path, change):

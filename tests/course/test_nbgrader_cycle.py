@@ -19,11 +19,11 @@ import nbformat
 import pytest
 import yaml
 
-from peer_course.manifest import load_manifest
-from peer_course.nbgrader_steps import autograde, build, export, feedback
-from peer_course.paths import assessments_dir
-from peer_course.trainer_dir import init_course_dir
-from peer_course.validate import ScoringCell, scoring_cells
+from peer_widgets.manifest import load_manifest
+from peer_course.grading.steps import autograde, build, export, feedback
+from peer_widgets.content import assessments_dir
+from peer_course.grading.trainer_dir import init_course_dir
+from peer_course.authoring.validate import ScoringCell, scoring_cells
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from cohort import submit
 
-from peer_course.nbgrader_steps import build
-from peer_course.parallel import FAILED, GRADED, TIMED_OUT, autograde_parallel
-from peer_course.trainer_dir import init_course_dir
+from peer_course.grading.steps import build
+from peer_course.grading.parallel import FAILED, GRADED, TIMED_OUT, autograde_parallel
+from peer_course.grading.trainer_dir import init_course_dir
 
 pytestmark = pytest.mark.slow
 PRC = "peer-role-check"
@@ -31,7 +31,7 @@ def test_time_limit_stops_one_learner_and_a_fresh_worker_goes_on(tmp_path):
     assert not (course / "autograded" / "gus-loop" / PRC).exists()  # nothing half-graded is left
     assert (course / "submitted" / "gus-loop" / PRC / f"{PRC}.ipynb").is_file()  # the submission is untouched
     assert lines == [f"[{i}/4] autograding {PRC} for {s}" for i, s in enumerate(expected, 1)]
-    from peer_course.gradebook import open_gradebook
+    from peer_course.grading.gradebook import open_gradebook
 
     with open_gradebook(course) as gb:
         for learner in ("p01", "p03"):

@@ -10,9 +10,10 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from peer_course.certificates import write_certificates
-from peer_course.report import build_report, write_report
-from peer_course.report_data import (
+from peer_course.reports.certificates import write_certificates
+from peer_course.reports.cohort import build_report
+from peer_course.reports.write import write_report
+from peer_course.reports.data import (
     ITEM_COLUMNS, LEARNER_COLUMNS, RESPONSE_COLUMNS, SCORE_COLUMNS, SUBMISSION_COLUMNS, CohortData,
 )
 
@@ -112,8 +113,8 @@ def test_report_html_is_self_contained_and_inert(tables, tmp_path):
 
 
 def test_certificates_list_modules_and_escape_names(tmp_path, monkeypatch):
-    from peer_course import certificates as module
-    from peer_course.manifest import load_manifest
+    from peer_course.reports import certificates as module
+    from peer_widgets.manifest import load_manifest
 
     manifest = load_manifest()
     first, selfname = manifest.modules[0].assessment, manifest.self_assessment.assessment
@@ -136,8 +137,8 @@ def test_dashboard_notebook_shows_the_report(tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
-    from peer_course.paths import PACKAGE_DIR
-    from peer_course.trainer_dir import init_course_dir
+    from peer_widgets.content import PACKAGE_DIR
+    from peer_course.grading.trainer_dir import init_course_dir
 
     folder = init_course_dir(tmp_path / "t", assessments=["peer-role-check"])
     monkeypatch.setenv("PEER_COURSE_DIR", str(folder))

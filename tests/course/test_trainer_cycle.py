@@ -17,11 +17,11 @@ import pytest
 import yaml
 from cohort import INJECTION_IMG, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
 
-from peer_course.gradebook import open_gradebook
-from peer_course.nbgrader_steps import autograde, build, collect, export, feedback, nbgrader_env, release
-from peer_course.report import cohort_report
-from peer_course.certificates import certificates
-from peer_course.trainer_dir import init_course_dir
+from peer_course.grading.gradebook import open_gradebook
+from peer_course.grading.steps import autograde, build, collect, export, feedback, nbgrader_env, release
+from peer_course.reports.write import cohort_report
+from peer_course.reports.certificates import certificates
+from peer_course.grading.trainer_dir import init_course_dir
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from peer_course.cli import main
-from peer_course.gradebook import SETTINGS_NAME, db_url, lock_path, open_gradebook
-from peer_course.parallel import bounded_workers, default_workers
-from peer_course.roster import RosterError, read_roster
-from peer_course.trainer_dir import init_course_dir
+from peer_course.grading.gradebook import SETTINGS_NAME, db_url, lock_path, open_gradebook
+from peer_course.grading.parallel import bounded_workers, default_workers
+from peer_course.grading.roster import RosterError, read_roster
+from peer_course.grading.trainer_dir import init_course_dir
 
 GOOD = "id,first_name,last_name,email\nada,Ada,Okafor,ada@example.org\nben,Ben,,\n"
 
@@ -86,7 +86,7 @@ def test_sqlite_workers_take_turns_on_the_database(tmp_path):
     folder = init_course_dir(tmp_path / "t", assessments=["peer-role-check"])
     code = (
         "import sys, time\n"
-        "from peer_course.gradebook import serialise_gradebook_access\n"
+        "from peer_course.grading.gradebook import serialise_gradebook_access\n"
         f"serialise_gradebook_access({str(lock_path(folder))!r})\n"
         "from nbgrader.api import Gradebook\n"
         f"gb = Gradebook({db_url(folder)!r})\n"

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from peer_course.cli import main
-from peer_course.paths import course_root
-from peer_course.validate import validate_course
+from peer_widgets.content import course_root
+from peer_course.authoring.validate import validate_course
 
 
 def test_the_course_is_valid():

@@ -12,8 +12,8 @@ import time
 import pytest
 import requests
 
-from peer_course.manifest import load_manifest
-from peer_course.serve import home_url, prepare_workspace, voila_command
+from peer_widgets.manifest import load_manifest
+from peer_course.serving.serve import home_url, prepare_workspace, voila_command
 from peer_widgets import load_bank
 
 pytestmark = pytest.mark.slow
@@ -131,7 +131,7 @@ import sys
 from peer_widgets import Page
 page = Page("items/recovery-principles.yaml")
 page.show()
-from peer_course.home import show_home
+from peer_widgets.pages.home import show_home
 heavy = ("pandas", "numpy", "matplotlib", "plotly", "altair", "nbgrader", "sqlalchemy", "scipy")
 print(sorted(name for name in heavy if name in sys.modules))
 """

@@ -55,7 +55,7 @@ PASSWORDS = {name: f"pw-{name}-7Qz" for name in [*LEARNERS, TRAINER]}
 
 def graded_items():
     """The assessment's autograded items (id, type, points, key), from its hidden tests."""
-    from peer_course.validate import scoring_cells
+    from peer_course.authoring.validate import scoring_cells
 
     return scoring_cells(REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb")[0]
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from peer_widgets import load_bank, make_widget
-from peer_widgets.plan import DevelopmentPlan, summarise
+from peer_widgets.pages.plan import DevelopmentPlan, summarise
 from peer_widgets.store import ResponseStore
 
 

@@ -4,8 +4,8 @@
 # runs once, as a hub service, for trainers only).
 import logging
 
-from peer_course.paths import CourseRootError
-from peer_course.serve import FILE_ALLOWLIST, default_workspace, prepare_workspace
+from peer_widgets.content import CourseRootError
+from peer_course.serving.serve import FILE_ALLOWLIST, default_workspace, prepare_workspace
 
 c = get_config()  # noqa: F821 (provided by Jupyter Server)
 

@@ -1,0 +1,1 @@
+"""Writing and checking course content: assessments from drafts, the whole-course validator, readability."""

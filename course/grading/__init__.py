@@ -1,0 +1,1 @@
+"""The nbgrader cycle for a cohort: the trainer folder, the roster, and every nbgrader step."""

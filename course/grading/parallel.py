@@ -1,0 +1,237 @@
+"""Autograde a cohort with several worker processes.
+
+Up to ``workers`` long-lived worker processes (never more than the machine's
+CPU count; see :mod:`peer_course.grading.worker`) each load nbgrader once and
+then grade one submission (learner x assessment) after another. Before the workers start, this process creates
+the gradebook and every learner in it, so workers never race to create the
+same rows (on PostgreSQL they then run fully in parallel; on SQLite their
+database steps take turns under a file lock, see :mod:`peer_course.grading.gradebook`).
+
+A submission fails for its learner only:
+
+* ``failed``: nbgrader could not grade it (a broken notebook, a crash);
+* ``timed out``: a cell ran past the cell time limit (nbgrader interrupts it
+  and grades the rest; the learner is reported so the trainer can look), or
+  the whole submission ran past ``time_limit`` (the worker and its kernel are
+  killed, nothing is recorded for it, and a fresh worker takes the next one).
+
+Already graded submissions are skipped (``skipped``) unless ``force`` is
+given; re-grading never touches a manual grade (nbgrader keeps manual scores
+apart from automatic ones).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+Progress = Callable[[str], None]
+TOKEN_ENV = "PEER_COURSE_GRADING_TOKEN"
+
+GRADED, SKIPPED, FAILED, TIMED_OUT = "graded", "skipped", "failed", "timed out"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    assessment: str
+    student: str | None
+    ok: bool
+    message: str = ""
+    status: str = GRADED
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def bounded_workers(workers: int | None) -> int:
+    """``workers`` (default :func:`default_workers`), between 1 and the CPU count."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(workers or default_workers(), cpus))
+
+
+def _processes_with_token(token: str) -> list[int]:
+    """Every process (the worker, its kernel, anything the learner's code
+    started) that inherited the grading token in its environment."""
+    marker = f"{TOKEN_ENV}={token}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _kill_all(process: subprocess.Popen, token: str) -> None:
+    with _suppress():
+        os.killpg(process.pid, signal.SIGKILL)
+    for pid in _processes_with_token(token):
+        with _suppress():
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+def _suppress() -> contextlib.suppress:
+    return contextlib.suppress(ProcessLookupError, PermissionError)
+
+
+def _tail(text: str, lines: int = 12) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _cell_timed_out(notebook: Path) -> bool:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return False
+    return any(output.get("ename") == "CellTimeoutError"
+               for cell in cells for output in cell.get("outputs", []))
+
+
+class Worker:
+    """One long-lived grading process (see :mod:`peer_course.grading.worker`)."""
+
+    def __init__(self, *, course_dir: Path, env: dict[str, str], cell_timeout: float | None):
+        self.token = uuid.uuid4().hex
+        args = [sys.executable, "-m", "peer_course.grading.worker", "--serve"]
+        if cell_timeout is not None:
+            args.append(f"--Execute.timeout={int(cell_timeout)}")
+        self.process = subprocess.Popen(args, cwd=course_dir, env={**env, TOKEN_ENV: self.token},
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True, start_new_session=True)
+
+    def grade(self, assessment: str, student: str, force: bool, time_limit: float) -> dict | None:
+        """nbgrader's result for one submission, or None if it ran past ``time_limit``."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(json.dumps({"assessment": assessment, "student": student, "force": force}) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            return {"success": False, "error": "the grading worker stopped"}
+        ready, _, _ = select.select([self.process.stdout], [], [], time_limit)
+        if not ready:
+            return None
+        line = self.process.stdout.readline()
+        if not line:
+            return {"success": False, "error": "the grading worker stopped (a crash while grading)"}
+        return json.loads(line)
+
+    def stop(self) -> None:
+        with _suppress():
+            if self.process.stdin:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            _kill_all(self.process, self.token)
+
+    def kill(self) -> None:
+        _kill_all(self.process, self.token)
+
+
+def grade_one(*, worker: Worker, course_dir: Path, assessment: str, student: str, force: bool,
+              time_limit: float) -> tuple[Outcome, bool]:
+    """Grade one submission; return how it went and whether the worker is still usable."""
+    result = worker.grade(assessment, student, force, time_limit)
+    if result is None:
+        worker.kill()
+        partial = course_dir / "autograded" / student / assessment
+        if partial.exists():  # nbgrader had no chance to clean up; the submission itself is untouched
+            shutil.rmtree(partial)
+        return Outcome(assessment, student, False, f"stopped after the time limit of {time_limit:g} s", TIMED_OUT), False
+    alive = worker.process.poll() is None
+    if not result["success"]:
+        return Outcome(assessment, student, False, _tail(result.get("error") or result.get("log") or ""), FAILED), alive
+    if _cell_timed_out(course_dir / "autograded" / student / assessment / f"{assessment}.ipynb"):
+        return Outcome(assessment, student, False, "a cell ran past the cell time limit and was interrupted; "
+                       "the other cells were graded", TIMED_OUT), alive
+    return Outcome(assessment, student, True, "", GRADED), alive
+
+
+def prepare_gradebook(course_dir: Path, students: list[str]) -> None:
+    """Create the gradebook and any learner not yet in it, before workers start."""
+    from peer_course.grading.gradebook import open_gradebook
+
+    with open_gradebook(course_dir) as gb:
+        known = {s.id for s in gb.students}
+        for student in sorted(set(students) - known):
+            gb.add_student(student)
+
+
+def autograde_parallel(*, course_dir: Path, work: list[tuple[str, str]], workers: int | None = None,
+                       force: bool = False, time_limit: float = 900, cell_timeout: float | None = None,
+                       progress: Progress = print) -> list[Outcome]:
+    """Grade every (assessment, student) in ``work``; outcomes in ``work`` order.
+
+    Progress lines are numbered in the order grading starts
+    (``[3/35] autograding peer-role-check for ada``).
+    """
+    from peer_course.grading.gradebook import LOCK_ENV, db_url, is_sqlite, lock_path
+    from peer_course.grading.steps import nbgrader_env
+
+    course_dir = Path(course_dir).resolve()
+    env = nbgrader_env()
+    url = db_url(course_dir)
+    if is_sqlite(url):
+        env[LOCK_ENV] = str(lock_path(course_dir))
+    else:
+        env.pop(LOCK_ENV, None)
+    todo = []
+    outcomes: dict[int, Outcome] = {}
+    for index, (name, student) in enumerate(work):
+        if not force and (course_dir / "autograded" / student / name).is_dir():
+            outcomes[index] = Outcome(name, student, True, "already graded (use --force to grade again)", SKIPPED)
+        else:
+            todo.append(index)
+    if todo:
+        prepare_gradebook(course_dir, [work[i][1] for i in todo])
+    counter = {"started": len(outcomes)}
+    lock = threading.Lock()
+    skipped_lines = [f"[{n}/{len(work)}] {work[i][0]} for {work[i][1]}: already graded, skipped"
+                     for n, i in enumerate(sorted(outcomes), 1)]
+    for line in skipped_lines:
+        progress(line)
+
+    local = threading.local()
+    started: list[Worker] = []
+
+    def run(index: int) -> Outcome:
+        name, student = work[index]
+        with lock:
+            counter["started"] += 1
+            progress(f"[{counter['started']}/{len(work)}] autograding {name} for {student}")
+        worker = getattr(local, "worker", None)
+        if worker is None:
+            worker = local.worker = Worker(course_dir=course_dir, env=env, cell_timeout=cell_timeout)
+            with lock:
+                started.append(worker)
+        outcome, alive = grade_one(worker=worker, course_dir=course_dir, assessment=name, student=student,
+                                   force=force, time_limit=time_limit)
+        if not alive:
+            local.worker = None  # a fresh worker takes this thread's next submission
+        return outcome
+
+    try:
+        with ThreadPoolExecutor(max_workers=bounded_workers(workers)) as pool:
+            for index, outcome in zip(todo, pool.map(run, todo)):
+                outcomes[index] = outcome
+    finally:
+        for worker in started:
+            worker.stop()
+    return [outcomes[i] for i in range(len(work))]

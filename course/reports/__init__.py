@@ -1,0 +1,1 @@
+"""Cohort reports and certificates, read from a trainer folder's gradebook and submitted answers."""

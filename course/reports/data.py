@@ -1,0 +1,135 @@
+"""The cohort's data, as pandas tables, for reports and certificates.
+
+Sources: nbgrader's gradebook (learners, submissions, the score of every
+graded cell, manual grades included) through nbgrader's Gradebook API, the
+released banks in ``source/<assessment>/items.yaml`` (each item's type,
+category, points, scale), and each submission's ``responses.json`` in
+``submitted/`` (ratings, comments and shared reflections, which the
+gradebook does not hold). A missing, unreadable or tampered answers file
+simply contributes no answers.
+
+Supervisor ratings: a supervisor submits the self-assessment form for a peer
+under the student id ``supervisor--<peer id>``; everything else is the
+learner's own work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from peer_widgets import answers
+from peer_widgets.bank import load_bank
+from peer_widgets.items import Item, ItemBank
+from peer_widgets.kinds import kind_named, kind_of
+
+SUPERVISOR_PREFIX = "supervisor--"
+
+LEARNER_COLUMNS = ["student", "first_name", "last_name", "email"]
+ITEM_COLUMNS = ["assessment", "item", "type", "category", "points", "scale"]
+SCORE_COLUMNS = ["student", "assessment", "item", "score", "max_score"]
+SUBMISSION_COLUMNS = ["student", "assessment", "timestamp", "score", "max_score"]
+RESPONSE_COLUMNS = ["student", "assessment", "item", "rating", "comment", "text"]
+
+
+@dataclass
+class CohortData:
+    """Everything a report needs. ``responses`` has one row per saved answer
+    (``rating``/``comment`` for ratings, ``text`` for a shared reflection);
+    its ``student`` may be a supervisor id."""
+
+    learners: pd.DataFrame
+    items: pd.DataFrame
+    scores: pd.DataFrame
+    submissions: pd.DataFrame
+    responses: pd.DataFrame
+
+
+def is_supervisor(student: str) -> bool:
+    return student.startswith(SUPERVISOR_PREFIX)
+
+
+def rated_peer(student: str) -> str:
+    """The peer a supervisor id rates (``supervisor--ada`` -> ``ada``)."""
+    return student[len(SUPERVISOR_PREFIX):] if is_supervisor(student) else student
+
+
+def source_banks(course_dir: Path, assessments: list[str]) -> dict[str, ItemBank]:
+    """The released bank of each assessment in the trainer folder's ``source/``."""
+    return {name: load_bank(Path(course_dir) / "source" / name / "items.yaml") for name in assessments}
+
+
+def load_items(course_dir: Path, assessments: list[str]) -> pd.DataFrame:
+    """One row per item: its type, category, points and rating scale (None for other kinds)."""
+    rows = []
+    for name, bank in source_banks(course_dir, assessments).items():
+        for item in bank:
+            kind = kind_of(item)
+            rows.append({"assessment": name, "item": item.id, "type": item.type, "category": item.category, "points": float(item.points or 0), "scale": kind.scale_id(item)})
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def read_responses(path: Path) -> dict:
+    """The records of an answers file, or ``{}`` if it is missing, unreadable or malformed."""
+    try:
+        return answers.read(path)
+    except (OSError, answers.AnswersFileError):
+        return {}
+
+
+def knowledge_items(items: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an items table that are knowledge checks (their kind is keyed)."""
+    return items[items["type"].map(lambda name: kind_named(name).keyed).astype(bool)]
+
+
+def response_rows(student: str, assessment: str, records: dict, items: dict[str, Item]) -> list[dict]:
+    rows = []
+    for item_id, record in records.items():
+        if item_id not in items or not isinstance(record, dict) or record.get("value") is None:
+            continue
+        item = items[item_id]
+        rows.append({"student": student, "assessment": assessment, "item": item_id,
+                     **kind_of(item).report_fields(item, record["value"])})
+    return rows
+
+
+def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> CohortData:
+    """Read the trainer folder's gradebook, banks and submitted answers."""
+    from peer_course.grading.gradebook import open_gradebook
+    from peer_widgets.manifest import load_manifest
+
+    course_dir = Path(course_dir).resolve()
+    names = assessments or [n for n in load_manifest().assessments if (course_dir / "source" / n).is_dir()]
+    banks = source_banks(course_dir, names)
+    items = load_items(course_dir, names)
+    learners, scores, submissions = [], [], []
+    with open_gradebook(course_dir) as gb:
+        for student in gb.students:
+            learners.append({"student": student.id, "first_name": student.first_name or "",
+                             "last_name": student.last_name or "", "email": student.email or ""})
+        for name in names:
+            try:
+                gb.find_assignment(name)
+            except Exception:  # MissingEntry: not built in this folder yet
+                continue
+            for submission in gb.assignment_submissions(name):
+                submissions.append({"student": submission.student_id, "assessment": name,
+                                    "timestamp": submission.timestamp, "score": float(submission.score),
+                                    "max_score": float(submission.max_score)})
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        scores.append({"student": submission.student_id, "assessment": name, "item": grade.name,
+                                       "score": float(grade.score or 0.0), "max_score": float(grade.max_score)})
+    responses = []
+    for row in submissions:
+        path = course_dir / "submitted" / row["student"] / row["assessment"] / answers.FILE_NAME
+        bank_items = {item.id: item for item in banks[row["assessment"]]}
+        responses += response_rows(row["student"], row["assessment"], read_responses(path), bank_items)
+    return CohortData(
+        learners=pd.DataFrame(learners, columns=LEARNER_COLUMNS),
+        items=items,
+        scores=pd.DataFrame(scores, columns=SCORE_COLUMNS),
+        submissions=pd.DataFrame(submissions, columns=SUBMISSION_COLUMNS),
+        responses=pd.DataFrame(responses, columns=RESPONSE_COLUMNS),
+    )

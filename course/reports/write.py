@@ -1,0 +1,33 @@
+"""Write the cohort report: read the trainer folder, build the tables, write
+CSV files and the HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from peer_course.reports.cohort import TABLES, build_report
+from peer_course.reports.data import load_cohort
+from peer_course.reports.render import render_report
+
+
+def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Cohort report") -> Path:
+    """Write every table as ``<name>.csv`` and the HTML report ``report.html``; return the HTML path."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        tables[name].to_csv(out / f"{name}.csv", index=False)
+    path = out / "report.html"
+    path.write_text(render_report(tables, title=title), encoding="utf-8")
+    return path
+
+
+def cohort_report(*, course_dir: Path, out: Path, assessments: list[str] | None = None,
+                  progress=print) -> Path:
+    """Read the trainer folder and write the report to ``out``; return the HTML path."""
+    progress("reading the gradebook and the submitted answers")
+    data = load_cohort(course_dir, assessments=assessments)
+    progress(f"computing the report for {data.learners.shape[0]} learner(s)")
+    path = write_report(build_report(data), out)
+    progress(f"report written to {path}")
+    return path

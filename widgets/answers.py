@@ -1,0 +1,119 @@
+"""The answers file, ``responses.json``: its one reader and its one writer.
+
+Format (``schema_version`` 1)::
+
+    {
+      "schema_version": 1,
+      "items": {
+        "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>}
+      }
+    }
+
+Everything that reads or writes this file (the learner's store, grading,
+reports, download and restore) goes through :func:`parse`, :func:`read` and
+:func:`write`, so the version lives here only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from peer_widgets.errors import PeerCourseError
+
+FILE_NAME = "responses.json"
+SCHEMA_VERSION = 1
+
+Records = dict[str, dict[str, Any]]
+
+
+class AnswersFileError(PeerCourseError):
+    """An answers file that cannot be used; ``newer`` when a later course version wrote it."""
+
+    def __init__(self, message: str, *, newer: bool = False):
+        super().__init__(message)
+        self.newer = newer
+
+
+def validate_document(data: Any) -> str | None:
+    """Why ``data`` is not a valid answers document, or None if it is."""
+    if not isinstance(data, dict):
+        return "the file does not hold a JSON object"
+    if data.get("schema_version") != SCHEMA_VERSION:
+        return f"schema_version is {data.get('schema_version')!r}, expected {SCHEMA_VERSION}"
+    return validate_records(data.get("items"))
+
+
+def validate_records(items: Any) -> str | None:
+    """Why ``items`` is not a valid set of saved records, or None if it is."""
+    if not isinstance(items, dict):
+        return "'items' is missing or not an object"
+    for key, record in items.items():
+        if not isinstance(record, dict) or "value" not in record:
+            return f"item '{key}' has no value"
+        if not isinstance(record.get("attempts", 0), int):
+            return f"item '{key}' has a non-integer attempts count"
+    return None
+
+
+def parse(raw: bytes) -> Records:
+    """The records of an answers file's bytes.
+
+    Raises
+    ------
+    AnswersFileError
+        If the bytes are not a valid answers document (``newer`` is set when
+        a later version of the course wrote it).
+    """
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise AnswersFileError(str(error)) from None
+    problem = validate_document(data)
+    if problem is not None:
+        newer = (isinstance(data, dict) and isinstance(data.get("schema_version"), int)
+                 and data["schema_version"] > SCHEMA_VERSION)
+        raise AnswersFileError(problem, newer=newer)
+    return {key: dict(record) for key, record in data["items"].items()}
+
+
+def read(path: str | Path) -> Records:
+    """The records of the answers file at ``path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file.
+    OSError
+        If it cannot be read.
+    AnswersFileError
+        If it is not a valid answers file.
+    """
+    return parse(Path(path).read_bytes())
+
+
+def document(items: Records) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "items": items}
+
+
+def write(path: str | Path, items: Records) -> None:
+    """Write ``items`` to ``path`` atomically: a temporary file in the same
+    folder, flushed to disk, then renamed over the old one, so a crash leaves
+    the old file or the new one, never half of one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document(items), handle, indent=1, sort_keys=True, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

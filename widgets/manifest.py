@@ -1,0 +1,128 @@
+"""The course manifest (``course.yaml``): the modules in order, with their
+objectives, time, competency categories, sources and assessments.
+
+Light enough for the learner's kernel: YAML and JSON Schema only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from peer_widgets.content import PACKAGE_DIR, manifest_path
+from peer_widgets.errors import PeerCourseError
+
+SCHEMA_FILE = PACKAGE_DIR / "data" / "manifest.schema.json"
+
+
+class ManifestError(PeerCourseError):
+    """The manifest cannot be used; the message names the file, module and field."""
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    number: int
+    title: str
+    notebook: str
+    bank: str
+    minutes: int
+    categories: tuple[str, ...]
+    sources: tuple[str, ...]
+    objectives: tuple[str, ...]
+    assessment: str | None = None
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    id: str
+    title: str
+    assessment: str
+    minutes: int
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    title: str
+    home: str
+    modules: tuple[Module, ...]
+    self_assessment: SelfAssessment | None
+
+    @property
+    def assessments(self) -> list[str]:
+        """Every assessment id, in course order."""
+        names = [m.assessment for m in self.modules if m.assessment]
+        if self.self_assessment:
+            names.append(self.self_assessment.assessment)
+        return names
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(module_id)
+
+
+def load_manifest(path: str | Path | None = None) -> Manifest:
+    """Load and validate the manifest.
+
+    Raises
+    ------
+    ManifestError
+        Naming the file, the module and the field that is wrong.
+    """
+    from peer_widgets.bank import cache_marker, remember_valid
+    from peer_widgets.categories import category_ids
+
+    path = Path(path) if path is not None else manifest_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as error:
+        raise ManifestError(f"{path}: cannot read the manifest ({error})") from None
+    # The schema check is remembered by content, as for item banks: the home
+    # page should not wait two seconds for jsonschema to import.
+    marker = cache_marker(text, SCHEMA_FILE)
+    error = None
+    if marker is None or not marker.exists():
+        import jsonschema
+
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+        error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = list(error.absolute_path)
+        if len(where) >= 2 and where[0] == "modules" and isinstance(where[1], int):
+            raw = data["modules"][where[1]]
+            name = raw.get("id", f"#{where[1] + 1}") if isinstance(raw, dict) else f"#{where[1] + 1}"
+            field = ".".join(str(p) for p in where[2:]) or "(module)"
+            raise ManifestError(f"{path}: module '{name}': field '{field}': {error.message}")
+        raise ManifestError(f"{path}: field '{'.'.join(str(p) for p in where) or '(top)'}': {error.message}")
+    remember_valid(marker)
+    known = set(category_ids())
+    seen: set[str] = set()
+    for raw in data["modules"]:
+        if raw["id"] in seen:
+            raise ManifestError(f"{path}: module '{raw['id']}': field 'id': used twice")
+        seen.add(raw["id"])
+        for category in raw["categories"]:
+            if category not in known:
+                raise ManifestError(f"{path}: module '{raw['id']}': field 'categories': unknown category "
+                                    f"'{category}'; use one of: {', '.join(sorted(known))}")
+    modules = tuple(
+        Module(
+            id=m["id"], number=m["number"], title=m["title"], notebook=m["notebook"], bank=m["bank"],
+            minutes=m["minutes"], categories=tuple(m["categories"]), sources=tuple(m["sources"]),
+            objectives=tuple(m["objectives"]), assessment=m.get("assessment"),
+        )
+        for m in data["modules"]
+    )
+    raw_self = data.get("self_assessment")
+    self_assessment = (
+        SelfAssessment(raw_self["id"], raw_self["title"], raw_self["assessment"], raw_self["minutes"],
+                       tuple(raw_self["objectives"]))
+        if raw_self else None
+    )
+    return Manifest(data["title"], data["home"], modules, self_assessment)

@@ -1,0 +1,269 @@
+"""The learner's pages: course home, and "My progress" with the certificate.
+
+Drawn in the learner's kernel from the manifest and the learner's saved
+answers. Light on purpose: no pandas, no plotting library.
+
+A learner's course folder (see :mod:`peer_course.serving.serve`) looks like::
+
+    home.ipynb  progress.ipynb  01-peer-role.ipynb ...  items/*.yaml  responses.json
+    self-assessment/core-competencies-self-assessment.ipynb  items.yaml  responses.json
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from peer_widgets.bank import ItemBankError, load_bank
+from peer_widgets.i18n import gettext as _
+from peer_widgets.items import ItemBank
+from peer_widgets.kinds import competency_items, kind_of
+from peer_widgets.manifest import Manifest, Module, load_manifest
+from peer_widgets.scales import N_
+from peer_widgets.store import ResponseStore
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not started", "in progress", "completed"
+STATUS_LABEL = {NOT_STARTED: N_("Not started"), IN_PROGRESS: N_("In progress"), COMPLETED: N_("Completed")}
+SELF_ASSESSMENT_DIR = "self-assessment"
+PROGRESS_PAGE = "progress.ipynb"
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    answered: int
+    total: int
+
+    @property
+    def status(self) -> str:
+        if self.answered == 0:
+            return NOT_STARTED
+        return COMPLETED if self.answered >= self.total else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class SelfAssessmentProgress:
+    rated: int
+    complete: int  # rated, with a comment where the scale needs one
+    total: int
+
+    @property
+    def status(self) -> str:
+        if self.rated == 0:
+            return NOT_STARTED
+        return COMPLETED if self.complete >= self.total else IN_PROGRESS
+
+    @property
+    def score(self) -> int:
+        """Completion score in percent, as the self-assessment is graded."""
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+def _bank(path: Path) -> ItemBank | None:
+    try:
+        return load_bank(path)
+    except ItemBankError:
+        return None
+
+
+def module_progress(manifest: Manifest, folder: Path, store: ResponseStore) -> list[ModuleProgress]:
+    """How many of each module's knowledge checks the learner has answered."""
+    answered = store.items()
+    result = []
+    for module in manifest.modules:
+        bank = _bank(folder / module.bank)
+        checks = [item for item in bank if kind_of(item).keyed] if bank else []
+        done = sum(1 for item in checks if answered.get(item.id, {}).get("value") is not None)
+        result.append(ModuleProgress(module, done, len(checks)))
+    return result
+
+
+def self_assessment_progress(folder: Path) -> SelfAssessmentProgress | None:
+    bank = _bank(folder / SELF_ASSESSMENT_DIR / "items.yaml")
+    if bank is None:
+        return None
+    records = ResponseStore.for_folder(folder / SELF_ASSESSMENT_DIR).items()
+    rated = complete = 0
+    ratings = competency_items(bank)
+    for item in ratings:
+        value = (records.get(item.id) or {}).get("value")
+        rated += kind_of(item).answered(item, value)
+        complete += kind_of(item).complete(item, value)
+    return SelfAssessmentProgress(rated, complete, len(ratings))
+
+
+def self_assessment_notebook(manifest: Manifest) -> str | None:
+    if manifest.self_assessment is None:
+        return None
+    return f"{SELF_ASSESSMENT_DIR}/{manifest.self_assessment.assessment}.ipynb"
+
+
+def on_binder() -> bool:
+    return bool(os.environ.get("BINDER_LAUNCH_HOST") or os.environ.get("BINDER_REQUEST"))
+
+
+def shared_server() -> bool:
+    return bool(os.environ.get("PEER_COURSE_SHARED"))
+
+
+def _notices(notices: list[str]) -> list[str]:
+    e = html.escape
+    parts = [f"<p class='peer-notice' role='alert'>{e(n)}</p>" for n in notices]
+    if on_binder():
+        parts.append("<p class='peer-notice' role='note'>" + e(_(
+            "This is a temporary demo session: nothing is kept after you close it. "
+            "Download your answers before you leave if you want to keep them.")) + "</p>")
+    elif shared_server():
+        parts.append("<p class='peer-notice' role='note'>" + e(_(
+            "Your answers are kept for this browser only, and no one else using this server can see them. "
+            "To continue on another device, download your answers and restore them there.")) + "</p>")
+    return parts
+
+
+def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: list[str],
+                self_progress: SelfAssessmentProgress | None = None) -> str:
+    e = html.escape
+    parts = [f"<main class='peer-home'><h1>{e(manifest.title)}</h1>"]
+    parts += _notices(notices)
+    parts.append("<p class='peer-privacy'>" + e(_(
+        "Your reflections are private. What you write in a reflection stays in your own files "
+        "unless you tick \u201cShare this reflection with my trainer\u201d under it. Your trainer can see "
+        "that you completed a private reflection, but not what it says. You can skip any reflection.")) + "</p>")
+    next_up = next((p for p in progress if p.status != COMPLETED), None)
+    self_page = self_assessment_notebook(manifest)
+    if next_up is not None:
+        verb = _("Continue") if next_up.status == IN_PROGRESS else _("Start")
+        parts.append(f"<p class='peer-continue'><a href='{e(next_up.module.notebook)}'>"
+                     f"{e(verb)}: {e(_('Module'))} {next_up.module.number}. {e(next_up.module.title)} \u2192</a></p>")
+    elif self_page and self_progress is not None and self_progress.status != COMPLETED:
+        parts.append(f"<p class='peer-continue'><a href='{e(self_page)}'>"
+                     f"{e(_('Next'))}: {e(manifest.self_assessment.title)} \u2192</a></p>")
+    else:
+        parts.append("<p class='peer-continue'>" + e(_("You have finished every module. Well done.")) + "</p>")
+    parts.append("<ol class='peer-modules'>")
+    for item in progress:
+        module = item.module
+        objectives = "".join(f"<li>{e(o)}</li>" for o in module.objectives)
+        parts.append(
+            "<li class='peer-module'>"
+            f"<h2><a href='{e(module.notebook)}'>{e(_('Module'))} {module.number}. {e(module.title)}</a></h2>"
+            f"<p>{e(_('About {minutes} minutes').format(minutes=module.minutes))} \u00b7 "
+            f"<span class='peer-progress'>{e(_(STATUS_LABEL[item.status]))} "
+            f"({item.answered}/{item.total} {e(_('checks'))})</span></p>"
+            f"<ul>{objectives}</ul></li>"
+        )
+    parts.append("</ol>")
+    if self_page and manifest.self_assessment is not None:
+        sa = manifest.self_assessment
+        status = ""
+        if self_progress is not None:
+            status = (f" \u00b7 <span class='peer-progress'>{e(_(STATUS_LABEL[self_progress.status]))} "
+                      f"({self_progress.rated}/{self_progress.total} {e(_('rated'))}; "
+                      f"{e(_('score'))} {self_progress.score}%)</span>")
+        objectives = "".join(f"<li>{e(o)}</li>" for o in sa.objectives)
+        parts.append(f"<section class='peer-module'><h2><a href='{e(self_page)}'>{e(sa.title)}</a></h2>"
+                     f"<p>{e(_('About {minutes} minutes').format(minutes=sa.minutes))}{status}</p>"
+                     f"<ul>{objectives}</ul></section>")
+    parts.append(f"<p><a href='{PROGRESS_PAGE}'>{e(_('My progress, development plan and certificate'))} \u2192</a></p>")
+    parts.append("</main>")
+    return "".join(parts)
+
+
+def learner_stores(folder: Path):
+    from peer_widgets.pages.transfer import course_stores
+
+    return course_stores(folder, {"course": Path("."), SELF_ASSESSMENT_DIR: Path(SELF_ASSESSMENT_DIR)})
+
+
+def page_html(content: str):
+    import ipywidgets as w
+
+    return w.HTML(value=content, layout=w.Layout(width="100%"))
+
+
+def show_home(folder: str | Path | None = None) -> None:
+    """Display the course home for the learner whose answers are in ``folder``."""
+    from IPython.display import display
+    from peer_widgets.pages.page import show_style
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    folder = Path.cwd() if folder is None else Path(folder)
+    show_style()
+    manifest = load_manifest()
+    store = ResponseStore.for_folder(folder)
+    # An HTML widget, not an HTML output: JupyterLab's output renderer makes every
+    # link open a new tab, and the course should move through pages in one tab.
+    display(page_html(render_home(manifest, module_progress(manifest, folder, store), store.notices,
+                                  self_assessment_progress(folder))))
+    stores, private = learner_stores(folder)
+    display(AnswersTransfer(stores, private))
+
+
+def render_certificate(manifest: Manifest, name: str, finished: date) -> str:
+    e = html.escape
+    modules = "".join(f"<li>{e(_('Module'))} {m.number}. {e(m.title)}</li>" for m in manifest.modules)
+    who = e(name.strip()) if name.strip() else "&nbsp;" * 30
+    return (
+        "<section class='peer-certificate' aria-label='" + e(_("Certificate of completion")) + "'>"
+        f"<h2>{e(_('Certificate of completion'))}</h2>"
+        f"<p>{e(_('This certifies that'))}</p><p class='peer-certificate-name'><strong>{who}</strong></p>"
+        f"<p>{e(_('has completed every module of'))} <em>{e(manifest.title)}</em>:</p>"
+        f"<ul style='text-align:left;display:inline-block'>{modules}</ul>"
+        f"<p>{e(_('Completed on {day}').format(day=finished.isoformat()))}</p></section>"
+    )
+
+
+def show_progress(folder: str | Path | None = None) -> None:
+    """Display "My progress": competency profile, development plan and certificate."""
+    import ipywidgets as w
+    from IPython.display import display
+    from peer_widgets.pages.page import show_style
+    from peer_widgets.pages.plan import render_plan, summarise
+    from peer_widgets.pages.profile import build_profile, render_chart
+
+    folder = Path.cwd() if folder is None else Path(folder)
+    show_style()
+    manifest = load_manifest()
+    e = html.escape
+    store = ResponseStore.for_folder(folder)
+    knowledge = [item for m in manifest.modules if (bank := _bank(folder / m.bank)) for item in bank
+                 if kind_of(item).keyed]
+    self_bank = _bank(folder / SELF_ASSESSMENT_DIR / "items.yaml")
+    rating_items = competency_items(self_bank) if self_bank else []
+    self_records = ResponseStore.for_folder(folder / SELF_ASSESSMENT_DIR).items()
+    profile = build_profile(knowledge, store.items(), rating_items, self_records)
+    progress = module_progress(manifest, folder, store)
+    parts = ["<main class='peer-progress-page'><p><a href='home.ipynb'>\u2190 " + e(_("Course home")) + "</a></p>",
+             f"<h1>{e(_('My progress'))}</h1>"]
+    parts += _notices(store.notices)
+    parts.append(f"<h2>{e(_('Competency profile'))}</h2><p>" + e(_(
+        "For each of the 12 SAMHSA competency categories: the share of knowledge checks you got right in the "
+        "lessons, and your average self-rating (Advanced counts 100%, Proficient 67%, Developing 33%).")) + "</p>")
+    parts.append(render_chart(profile))
+    ratings = {i.id: (i.category, kind_of(i).competency_level(i, (self_records.get(i.id) or {}).get("value")))
+               for i in rating_items}
+    if rating_items:
+        parts.append(render_plan(summarise(ratings)))
+    parts.append("</main>")
+    display(page_html("".join(parts)))
+    missing = [p for p in progress if p.status != COMPLETED]
+    if missing:
+        todo = "".join(f"<li><a href='{e(p.module.notebook)}'>{e(_('Module'))} {p.module.number}. "
+                       f"{e(p.module.title)}</a> ({p.answered}/{p.total})</li>" for p in missing)
+        display(page_html(f"<section class='peer-progress-page'><h2>{e(_('Certificate of completion'))}</h2><p>"
+                     + e(_("Your certificate appears here when every module is complete. Still to do:"))
+                     + f"</p><ul>{todo}</ul></section>"))
+        return
+    name = w.Text(value="", description=_("Your name for the certificate"), style={"description_width": "initial"},
+                  layout=w.Layout(width="100%", max_width="30em"))
+    certificate = w.HTML(value=render_certificate(manifest, "", date.today()))
+    name.observe(lambda change: setattr(certificate, "value",
+                                        render_certificate(manifest, change["new"], date.today())), names="value")
+    box = w.VBox([w.HTML("<p>" + e(_("Type your name as you want it printed (it is not saved). Then use your "
+                                     "browser's Print command to print the certificate or save it as a PDF.")) + "</p>"),
+                  name, certificate])
+    box.add_class("peer-item")
+    display(box)
