@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from peer_widgets.errors import PeerCourseError
+
 
 def _progress(message: str) -> None:
     print(message, flush=True)
@@ -162,7 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-class UserError(RuntimeError):
+class UserError(PeerCourseError):
     """A problem the user can fix; printed as one line."""
 
 
@@ -237,23 +239,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from peer_course.grading.roster import RosterError
-    from peer_course.grading.steps import StepError
-    from peer_course.grading.trainer_dir import TrainerDirError
-    from peer_widgets.bank import ItemBankError
-    from peer_widgets.content import CourseRootError
-    from peer_widgets.manifest import ManifestError
-
+    """Run one command. Every problem someone can fix (a :class:`PeerCourseError`,
+    or a file that cannot be read or written) is printed as one line per
+    problem on stderr, and the exit code is 1; never a traceback."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except RosterError as error:
+    except PeerCourseError as error:
         for problem in error.problems:
             print(f"peer-course {args.command}: {problem}", file=sys.stderr)
         return 1
-    except (UserError, ItemBankError, ManifestError, StepError, CourseRootError, TrainerDirError, OSError) as error:
+    except OSError as error:
         print(f"peer-course {args.command}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"peer-course {args.command}: stopped.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,7 @@ from typing import Any, Callable
 
 from peer_widgets import answers
 from peer_widgets.answers import FILE_NAME, SCHEMA_VERSION
+from peer_widgets.errors import PeerCourseError
 from peer_widgets.i18n import gettext as _
 from peer_widgets.kinds import (
     AnswerProblem,
@@ -49,7 +50,7 @@ from peer_widgets.kinds import (
 BANK_FILE = "items.yaml"
 
 
-class NoScore(Exception):
+class NoScore(PeerCourseError):
     """The item scores 0 for a reason the learner should read."""
 
 

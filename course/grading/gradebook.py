@@ -25,6 +25,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from peer_widgets.errors import PeerCourseError
+
 SETTINGS_NAME = "peer-course.json"
 DB_ENV = "PEER_COURSE_DB_URL"
 LOCK_ENV = "PEER_COURSE_GRADEBOOK_LOCK"
@@ -32,12 +34,24 @@ COURSE_ID_ENV = "PEER_COURSE_ID"
 DEFAULT_COURSE_ID = "peer-course"
 
 
+class SettingsError(PeerCourseError):
+    """The trainer folder's ``peer-course.json`` cannot be used."""
+
+
 def read_settings(course_dir: Path) -> dict[str, Any]:
     """The settings ``peer-course init`` stored (``{}`` when there are none)."""
     path = Path(course_dir) / SETTINGS_NAME
     if not path.is_file():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise SettingsError(f"{path}: cannot read the trainer folder's settings ({error}); fix the file, "
+                            "or delete it and run `peer-course init` again with --db-url/--exchange") from None
+    if not isinstance(settings, dict):
+        raise SettingsError(f"{path}: the settings must be a JSON object; fix the file, "
+                            "or delete it and run `peer-course init` again")
+    return settings
 
 
 def write_settings(course_dir: Path, **changes: Any) -> dict[str, Any]:

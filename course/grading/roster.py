@@ -23,17 +23,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from peer_widgets.errors import PeerCourseError
+
 COLUMNS = ("id", "first_name", "last_name", "email")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+$")
 
 
-class RosterError(ValueError):
+class RosterError(PeerCourseError, ValueError):
     """Bad roster rows; ``problems`` holds one message per problem."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+        super().__init__("\n".join(problems), problems=problems)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+
+from peer_widgets.errors import PeerCourseError
 from typing import Callable
 
 from peer_course.grading.parallel import Outcome, autograde_parallel
@@ -42,8 +44,8 @@ __all__ = ["Outcome", "StepError", "autograde", "build", "collect", "export", "f
            "formgrader_command", "release"]
 
 
-class StepError(RuntimeError):
-    pass
+class StepError(PeerCourseError):
+    """An nbgrader step failed; the message ends with nbgrader's own last lines."""
 
 
 def nbgrader_env() -> dict[str, str]:

@@ -14,6 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
+from peer_widgets.errors import PeerCourseError
+
 from peer_widgets.content import assessments_dir
 from peer_widgets.manifest import load_manifest
 
@@ -23,8 +25,8 @@ MARKER = "# peer-course: generated"
 CONFIG_NAME = "nbgrader_config.py"
 
 
-class TrainerDirError(RuntimeError):
-    pass
+class TrainerDirError(PeerCourseError):
+    """The trainer folder is missing or cannot be used; the message says what to do."""
 
 
 def render_config(assessments: list[str]) -> str:

@@ -18,11 +18,12 @@ import tempfile
 from pathlib import Path
 
 from peer_widgets.content import assessments_dir
+from peer_widgets.errors import PeerCourseError
 
 STAMP = ".peer-course-source"
 
 
-class StudentVersionError(RuntimeError):
+class StudentVersionError(PeerCourseError):
     pass
 
 

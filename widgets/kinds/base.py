@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
+from peer_widgets.errors import PeerCourseError
 from peer_widgets.i18n import gettext as _
 
 if TYPE_CHECKING:  # the rules never need the loader at run time
     from peer_widgets.items import Item
 
 
-class AnswerProblem(ValueError):
+class AnswerProblem(PeerCourseError, ValueError):
     """A saved answer an item cannot take, or one that earns nothing yet.
 
     ``str(problem)`` is a plain sentence for the learner's feedback; it never

@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 from peer_widgets.controls.base import text_html
+from peer_widgets.errors import PeerCourseError
 from peer_widgets.i18n import gettext as _
 from peer_widgets.store import ResponseStore, StoreError, validate_document
 
@@ -24,8 +25,8 @@ KIND = "peer-course-answers"
 VERSION = 1
 
 
-class TransferError(ValueError):
-    pass
+class TransferError(PeerCourseError, ValueError):
+    """A file that cannot be restored, with a message saying why."""
 
 
 def export_document(stores: dict[str, ResponseStore], private: dict[str, ResponseStore] | None = None) -> dict:
