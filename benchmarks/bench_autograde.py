@@ -1,6 +1,6 @@
 """Benchmark: parallel autograde versus nbgrader's own sequential autograde.
 
-    python benchmarks/bench_autograde.py [--submissions 60] [--workers N]
+    python -m benchmarks.bench_autograde [--submissions 60] [--workers N]
 
 Builds two identical trainer folders with the same synthetic cohort of
 peer-role-check submissions (varied answers), grades one with
@@ -19,21 +19,18 @@ import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
+from peer_course.grading.parallel import bounded_workers
+from peer_course.grading.steps import autograde, build, export, run_nbgrader
+from peer_course.grading.trainer_dir import init_course_dir
+from tests.support.cohort import submit
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "course"))
-
-from cohort import submit  # noqa: E402
-
-from peer_course.grading.steps import autograde, build, export, run_nbgrader  # noqa: E402
-from peer_course.grading.parallel import bounded_workers  # noqa: E402
-from peer_course.grading.trainer_dir import init_course_dir  # noqa: E402
 
 NAME = "peer-role-check"
 

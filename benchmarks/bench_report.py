@@ -1,6 +1,6 @@
 """Benchmark: the cohort report on 10,000 synthetic learners.
 
-    python benchmarks/bench_report.py [--learners 10000]
+    python -m benchmarks.bench_report [--learners 10000]
 
 Generates the report's input tables (every assessment of the course, every
 item, random but reproducible answers and ratings, a supervisor for one peer

@@ -4,7 +4,7 @@ Both are measured as ratios to a baseline served by the same Voila in the
 same run (a notebook with one checkbox), because these machines are noisy:
 absolute seconds move from run to run, the ratio much less.
 
-    python benchmarks/bench_voila_page.py [--runs 5]
+    python -m benchmarks.bench_voila_page [--runs 5]
 
 Time: from navigation until the page's last widget is on screen and its
 controls can be used, in Debian's Chromium driven by Playwright.
@@ -17,19 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
+from peer_course.serving.serve import prepare_workspace
+from tests.support.voila import CHROMIUM_ARGS, VoilaServer, ensure_chromium
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-
-from conftest import ARGS, Server, ensure_chromium  # noqa: E402
-
-from peer_course.serving.serve import prepare_workspace  # noqa: E402
 
 PAGES = {
     "one-widget baseline": ("baseline.ipynb", ".widget-checkbox input"),
@@ -67,7 +64,7 @@ def kernel_rss_kib(voila_pid: int) -> int:
     return best[1]
 
 
-def measure(browser, server: Server, page_name: str, ready: str) -> tuple[float, int]:
+def measure(browser, server: VoilaServer, page_name: str, ready: str) -> tuple[float, int]:
     context = browser.new_context()
     page = context.new_page()
     start = time.perf_counter()
@@ -90,10 +87,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = prepare_workspace(Path(tmp) / "course", self_assessment=False)
         write_baseline(workspace)
-        server = Server(workspace, shared=False, data_dir=Path(tmp) / "data")
+        server = VoilaServer(workspace, shared=False, data_dir=Path(tmp) / "data")
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=ARGS)
+                browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
                 samples: dict[str, list[tuple[float, int]]] = {name: [] for name in PAGES}
                 measure(browser, server, "baseline.ipynb", PAGES["one-widget baseline"][1])  # warm-up
                 for _ in range(args.runs):

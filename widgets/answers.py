@@ -32,11 +32,17 @@ Records = dict[str, dict[str, Any]]
 
 
 class AnswersFileError(PeerCourseError):
-    """An answers file that cannot be used; ``newer`` when a later course version wrote it."""
+    """An answers file that cannot be used.
 
-    def __init__(self, message: str, *, newer: bool = False):
+    ``unreadable``: not UTF-8 JSON at all; ``newer``: a later version of the
+    course wrote it (not corrupt: leave it be); otherwise it is JSON that is
+    not a valid answers document.
+    """
+
+    def __init__(self, message: str, *, newer: bool = False, unreadable: bool = False):
         super().__init__(message)
         self.newer = newer
+        self.unreadable = unreadable
 
 
 def validate_document(data: Any) -> str | None:
@@ -72,7 +78,7 @@ def parse(raw: bytes) -> Records:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise AnswersFileError(str(error)) from None
+        raise AnswersFileError(str(error), unreadable=True) from None
     problem = validate_document(data)
     if problem is not None:
         newer = (isinstance(data, dict) and isinstance(data.get("schema_version"), int)

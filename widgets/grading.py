@@ -96,7 +96,9 @@ def read_answers(folder: str | Path | None = None) -> dict[str, Any]:
         raise NoScore(_("no answers file ({name}) was found with this submission.").format(name=FILE_NAME)) from None
     except OSError:
         raise NoScore(_("the answers file ({name}) could not be read.").format(name=FILE_NAME)) from None
-    except answers.AnswersFileError:
+    except answers.AnswersFileError as problem:
+        if problem.unreadable:
+            raise NoScore(_("the answers file ({name}) could not be read.").format(name=FILE_NAME)) from None
         raise NoScore(_("the answers file is not in the expected format (version {version}).").format(
             version=SCHEMA_VERSION)) from None
 

@@ -26,13 +26,13 @@ def complete_every_module(workspace):
 
 
 def test_certificate_after_every_module(browser, tmp_path_factory):
-    from .conftest import Server
+    from tests.support.voila import VoilaServer
     from peer_course.serving.serve import prepare_workspace
 
     root = tmp_path_factory.mktemp("graduate")
     workspace = prepare_workspace(root / "course")
     complete_every_module(workspace)
-    server = Server(workspace, shared=False, data_dir=root / "user-data")
+    server = VoilaServer(workspace, shared=False, data_dir=root / "user-data")
     try:
         context = browser.new_context()
         page = open_page(context, server, "progress.ipynb")

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
-# cohort.py (shared cohort builders) sits beside this file.
-sys.path.insert(0, str(Path(__file__).parent))
+from tests.support.net import free_port
 
 
 def _pg_bin() -> Path | None:
@@ -29,12 +26,6 @@ def _pg_bin() -> Path | None:
         return found[-1].parent
     which = shutil.which("initdb")
     return Path(which).resolve().parent if which else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +43,7 @@ def postgres_server():
     base = Path(tempfile.mkdtemp(prefix="peer-course-pg-", dir="/tmp"))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
-    data, port = base / "data", _free_port()
+    data, port = base / "data", free_port()
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                     "-E", "UTF8", "--no-instructions"], check=True, capture_output=True)
     subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w",

@@ -21,9 +21,9 @@ import yaml
 
 from peer_widgets.manifest import load_manifest
 from peer_course.grading.steps import autograde, build, export, feedback
-from peer_widgets.content import assessments_dir
 from peer_course.grading.trainer_dir import init_course_dir
-from peer_course.authoring.validate import ScoringCell, scoring_cells
+from tests.support.oracle import (PARTIAL, RIGHT, WRONG, answer, document, graded_items, private_reflection,
+                                  record, reflection_ids, released_bank, task_points)
 
 pytestmark = pytest.mark.slow
 
@@ -31,45 +31,14 @@ ASSESSMENTS = load_manifest().assessments
 LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt"]
 
 
-Graded = ScoringCell  # item_id, kind, points, key of one autograded item
-
-
-def graded_items(name: str) -> tuple[list[Graded], float]:
-    """Graded items of an assessment, from its source notebook's test cells, and its task points."""
-    return scoring_cells(assessments_dir() / name / f"{name}.ipynb")
-
-
-def option_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:
-    return [o["id"] for o in next(i for i in bank["items"] if i["id"] == item_id)[field]]
-
-
-def answer_for(learner: str, index: int, item: Graded, bank: dict) -> tuple[object, float]:
-    """(saved value, expected score) for one learner and item."""
-    right = learner.startswith("ada") or (learner.startswith("cruz") and index % 2 == 0)
-    if item.kind == "single_choice":
-        wrong = next(o for o in option_ids(bank, item.item_id) if o != item.key)
-        return (item.key, item.points) if right else (wrong, 0.0)
-    if item.kind == "multiple_select":
-        if learner.startswith("ada"):
-            return sorted(item.key), item.points
-        if learner.startswith("cruz"):  # one right tick only: partial credit
-            return [sorted(item.key)[0]], round(item.points / len(item.key), 4)
-        return [o for o in option_ids(bank, item.item_id) if o not in item.key], 0.0
-    if item.kind == "matching":
-        choices = option_ids(bank, item.item_id, "choices")
-        wrong = {term: next(c for c in choices if c != key) for term, key in item.key.items()}
-        if learner.startswith("ada"):
-            return dict(item.key), item.points
-        if learner.startswith("cruz"):  # first term right, the rest wrong
-            first = sorted(item.key)[0]
-            value = {**wrong, first: item.key[first]}
-            return value, round(item.points / len(item.key), 4)
-        return wrong, 0.0
-    if item.kind == "rating":
-        if right:
-            return {"rating": "developing", "comment": "I am still practising this."}, item.points
-        return {"rating": "not-enough-information", "comment": ""}, 0.0  # comment rule broken
-    raise AssertionError(item.kind)
+def quality(learner: str, index: int) -> str:
+    """ada gets everything right, ben everything wrong, cruz every other item
+    right and partial credit (where an item gives it) on the rest."""
+    if learner.startswith("ada"):
+        return RIGHT
+    if learner.startswith("cruz"):
+        return RIGHT if index % 2 == 0 else PARTIAL
+    return WRONG
 
 
 def write_submission(course: Path, learner: str, name: str) -> float:
@@ -78,23 +47,20 @@ def write_submission(course: Path, learner: str, name: str) -> float:
     target = course / "submitted" / learner / name
     shutil.copytree(release, target)
     (target / "timestamp.txt").write_text("2026-11-25 10:00:00.000000 UTC", encoding="utf-8")
-    bank = yaml.safe_load((release / "items.yaml").read_text(encoding="utf-8"))
-    items, _ = graded_items(name)
+    bank = released_bank(name, release)
     records, expected = {}, 0.0
-    for index, item in enumerate(items):
-        value, score = answer_for(learner, index, item, bank)
-        records[item.item_id] = {"value": value, "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+    for index, item in enumerate(graded_items(name)):
+        value, score = answer(item, bank, quality(learner, index))
+        records[item.item_id] = record(value)
         expected += score
-    for item in bank["items"]:
-        if item["type"] == "reflection":
-            records[item["id"]] = {"value": {"shared": False, "completed": True, "words": 57},
-                                   "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+    for item_id in reflection_ids(bank):
+        records[item_id] = record(private_reflection())
     if learner.startswith("dee"):
         return 0.0
     if learner.startswith("eli"):
         (target / "responses.json").write_text('{"schema_version": 1, "items": {"pc-k', encoding="utf-8")
         return 0.0
-    (target / "responses.json").write_text(json.dumps({"schema_version": 1, "items": records}), encoding="utf-8")
+    (target / "responses.json").write_text(json.dumps(document(records)), encoding="utf-8")
     return round(expected, 4)
 
 
@@ -126,11 +92,11 @@ def test_exact_scores_in_exported_csv(cycle):
     got = {(row["student_id"], row["assignment"]): float(row["score"]) for row in rows}
     assert got == pytest.approx(expected)
     for name in ASSESSMENTS:
-        items, task_points = graded_items(name)
-        max_score = sum(item.points for item in items) + task_points
+        items, tasks = graded_items(name), task_points(name)
+        max_score = sum(item.points for item in items) + tasks
         assert {float(row["max_score"]) for row in rows if row["assignment"] == name} == {max_score}
         # the all-right learner gets every automatic point; the reflection waits for the trainer
-        assert got[("ada-all-right", name)] == pytest.approx(max_score - task_points)
+        assert got[("ada-all-right", name)] == pytest.approx(max_score - tasks)
         assert got[("cruz-partly", name)] > 0
         assert got[("cruz-partly", name)] < got[("ada-all-right", name)]
 
@@ -149,7 +115,7 @@ def test_feedback_explains_zero_scores_and_shows_private_status(cycle):
 def key_fragments(name: str) -> list[str]:
     """Text that would give a key away if a learner could read it."""
     fragments = ["BEGIN HIDDEN TESTS", "key="]
-    for item in graded_items(name)[0]:
+    for item in graded_items(name):
         if item.key is not None:
             fragments.append(f"{json.dumps(item.item_id)}, key={json.dumps(item.key, sort_keys=True)}")
     return fragments

@@ -4,7 +4,7 @@ limit is stopped for that learner only, and a fresh worker grades the next."""
 from __future__ import annotations
 
 import pytest
-from cohort import submit
+from tests.support.cohort import submit
 
 from peer_course.grading.steps import build
 from peer_course.grading.parallel import FAILED, GRADED, TIMED_OUT, autograde_parallel

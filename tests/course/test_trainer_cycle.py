@@ -3,7 +3,7 @@ PostgreSQL server: roster, build, release, fetch/submit/collect, parallel
 autograde (with a looping and a broken submission), a manual grade that
 survives re-autograding, feedback, export, report and certificates.
 
-Expected scores come from cohort.py (computed from the hidden-test keys).
+Expected scores come from tests/support/cohort.py (computed from the hidden-test keys).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 
 import pytest
 import yaml
-from cohort import INJECTION_IMG, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
+from tests.support.cohort import INJECTION_IMG, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
 
 from peer_course.grading.gradebook import open_gradebook
 from peer_course.grading.steps import autograde, build, collect, export, feedback, nbgrader_env, release

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import time
 
@@ -13,42 +12,20 @@ import pytest
 import requests
 
 from peer_widgets.manifest import load_manifest
-from peer_course.serving.serve import home_url, prepare_workspace, voila_command
+from peer_course.serving.serve import home_url, prepare_workspace
 from peer_widgets import load_bank
+from tests.support.net import free_port
+from tests.support.voila import VoilaServer
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     workspace = prepare_workspace(tmp_path_factory.mktemp("learner") / "course")
-    port = free_port()
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1",
-               PEER_COURSE_DATA_DIR=str(tmp_path_factory.mktemp("user-data")))
-    log = open(workspace.parent / "voila.log", "w")
-    process = subprocess.Popen(voila_command(workspace, port=port, open_browser=False),
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/voila/", timeout=5).status_code < 500:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("Voila did not start: " + (workspace.parent / "voila.log").read_text())
-    yield base, workspace
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    server = VoilaServer(workspace, data_dir=tmp_path_factory.mktemp("user-data"))
+    yield server.base, workspace
+    server.stop()
 
 
 def decoded(text: str) -> str:

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pytest
 import requests
-import yaml
+
+from tests.support import oracle
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,42 +54,22 @@ PASSWORDS = {name: f"pw-{name}-7Qz" for name in [*LEARNERS, TRAINER]}
 
 # --- expected scores, from the keys in the source notebook's hidden tests -------
 
-def graded_items():
-    """The assessment's autograded items (id, type, points, key), from its hidden tests."""
-    from peer_course.authoring.validate import scoring_cells
-
-    return scoring_cells(REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb")[0]
-
-
 def answers(learner: str) -> tuple[dict, float]:
-    """(responses.json content, expected autograde score). The first learner
-    gets everything right; the second only every other single-choice item."""
-    bank = yaml.safe_load((REPO / "assessments" / ASSESSMENT / "items.yaml").read_text(encoding="utf-8"))
-    by_id = {item["id"]: item for item in bank["items"]}
+    """(responses.json content, expected autograde score), from the tests' oracle.
+    The first learner gets everything right; the second only every other
+    single-choice item."""
+    bank = oracle.released_bank(ASSESSMENT)
     all_right = learner == LEARNERS[0]
     records, expected = {}, 0.0
-    for index, item in enumerate(graded_items()):
+    for index, item in enumerate(oracle.graded_items(ASSESSMENT)):
         right = all_right or (item.kind == "single_choice" and index % 2 == 0)
-        options = [o["id"] for o in by_id[item.item_id].get("options", [])]
-        if item.kind == "single_choice":
-            value = item.key if right else next(o for o in options if o != item.key)
-        elif item.kind == "multiple_select":
-            value = sorted(item.key) if right else []
-        elif item.kind == "matching":
-            choices = [o["id"] for o in by_id[item.item_id]["choices"]]
-            value = dict(item.key) if right else {t: next(ch for ch in choices if ch != k) for t, k in item.key.items()}
-        elif item.kind == "rating":
-            value = ({"rating": "developing", "comment": "Still practising."} if right
-                     else {"rating": "not-enough-information", "comment": ""})
-        else:
-            raise AssertionError(item.kind)
-        records[item.item_id] = {"value": value, "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
-        expected += item.points if right else 0.0
-    for item in bank["items"]:
-        if item["type"] == "reflection":
-            records[item["id"]] = {"value": {"shared": False, "completed": True, "words": 40},
-                                   "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
-    return {"schema_version": 1, "items": records}, round(expected, 4)
+        value, score = oracle.answer(item, bank, oracle.RIGHT if right else oracle.WRONG,
+                                     comment="Still practising.")
+        records[item.item_id] = oracle.record(value)
+        expected += score
+    for item_id in oracle.reflection_ids(bank):
+        records[item_id] = oracle.record(oracle.private_reflection(40))
+    return oracle.document(records), round(expected, 4)
 
 
 # --- system users, the proxy, and the hub --------------------------------------
@@ -362,7 +343,7 @@ def test_learners_fetch_into_their_course_folder(hub, cycle):
 
 def test_autograded_scores_are_exact(cycle):
     _, expected, _, submissions = cycle
-    max_score = sum(item.points for item in graded_items())
+    max_score = sum(item.points for item in oracle.graded_items(ASSESSMENT))
     for learner in LEARNERS:
         assert submissions[learner]["autograded"], submissions[learner]
         assert submissions[learner]["score"] == pytest.approx(expected[learner]), learner

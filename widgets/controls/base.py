@@ -20,6 +20,7 @@ import ipywidgets as w
 from peer_widgets.categories import get_category
 from peer_widgets.i18n import gettext as _
 from peer_widgets.items import Item
+from peer_widgets.kinds import AnswerProblem, kind_of
 from peer_widgets.store import ResponseStore, StoreError
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Instance, TraitError, Unicode, observe, validate
@@ -40,6 +41,8 @@ class ItemWidget(w.VBox, w.ValueWidget):
         The item, as loaded from a bank.
     store
         Where answers are saved. ``None`` shows the item without saving.
+    private
+        Where private drafts are kept (only reflections have any).
     kind
         The item's kind (default: looked up from ``item.type``).
     """
@@ -50,9 +53,9 @@ class ItemWidget(w.VBox, w.ValueWidget):
     show_feedback = Bool(True, help="Show explanatory feedback after an answer (formative items only).")
     item = Instance(Item, help="The item this widget shows.")
 
-    def __init__(self, item: Item, store: ResponseStore | None = None, *, kind: Any = None, **kwargs: Any):
-        from peer_widgets.kinds import kind_of
-
+    def __init__(self, item: Item, store: ResponseStore | None = None, *, private: ResponseStore | None = None,
+                 kind: Any = None, **kwargs: Any):
+        self.private = private
         self._restoring = True
         self.kind = kind if kind is not None else kind_of(item)
         super().__init__(item=item, **kwargs)
@@ -109,8 +112,6 @@ class ItemWidget(w.VBox, w.ValueWidget):
 
     @validate("value")
     def _valid_value(self, proposal: dict) -> Any:
-        from peer_widgets.kinds import AnswerProblem
-
         try:
             return self.kind.check_value(self.item, proposal["value"])
         except AnswerProblem as problem:

@@ -21,16 +21,12 @@ def words(text: str) -> int:
 
 
 class Reflection(ItemWidget):
-    """Write a reflection. ``value`` is what ``responses.json`` holds:
-
-    ``{"shared": false, "completed": bool, "words": n}`` when private,
-    ``{"shared": true, "completed": bool, "words": n, "text": ...}`` when
-    shared, ``{"skipped": true}`` when the learner chose to skip it.
-    """
+    """Write a reflection. ``value`` is what ``responses.json`` holds (see
+    :class:`peer_widgets.kinds.ReflectionKind`); the text itself goes to the
+    private store on every edit."""
 
     def __init__(self, item, store: ResponseStore | None = None, private: ResponseStore | None = None, **kwargs: Any):
-        self.private = private
-        super().__init__(item, store, **kwargs)
+        super().__init__(item, store, private=private, **kwargs)
         if self.private is not None and self.value is not None:
             draft = self.private.value(item.id) or {}
             self._restoring = True

@@ -10,6 +10,7 @@ testing its type name, so the rules cannot drift apart.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from peer_widgets.errors import PeerCourseError
@@ -62,6 +63,10 @@ class ItemKind:
     scorer: ClassVar[str | None] = None
     #: The bank fields that hold this kind's choosable entries (ids must be unique in each).
     entry_fields: ClassVar[tuple[str, ...]] = ()
+    #: The widget class that shows items of this kind, by dotted name. Like an
+    #: ipywidgets model naming its view (``_view_name``), the rules name their
+    #: view and never import it, so the views can depend on the rules.
+    view: ClassVar[str]
 
     # -- item rules (banks, drafts, validation) ---------------------------
     def item_problems(self, item: "Item", *, needs_key: bool, needs_feedback: bool) -> Iterator[tuple[str, str]]:
@@ -157,8 +162,11 @@ class ItemKind:
         return []
 
     def widget(self, item: "Item", store: Any = None, private: Any = None) -> Any:
-        """The widget that shows ``item`` and saves its answers to ``store``."""
-        raise NotImplementedError
+        """The widget that shows ``item`` and saves its answers to ``store``
+        (``private``: where a reflection keeps its private draft)."""
+        module, _, name = self.view.rpartition(".")
+        view = getattr(importlib.import_module(module), name)
+        return view(item, store, private=private, kind=self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -52,10 +52,7 @@ class SingleChoiceKind(_Choice):
     def feedback(self, item: "Item", value: Any):
         return value == item.key, [item.option(value).feedback or ""]
 
-    def widget(self, item, store=None, private=None):
-        from peer_widgets.controls.choice import SingleChoice
-
-        return SingleChoice(item, store, kind=self)
+    view = "peer_widgets.controls.choice.SingleChoice"
 
 
 class MultipleSelectKind(_Choice):
@@ -100,8 +97,5 @@ class MultipleSelectKind(_Choice):
                 parts.append(f"{mark}: \u201c{option.text}\u201d. {option.feedback}")
         return verdict, parts
 
-    def widget(self, item, store=None, private=None):
-        from peer_widgets.controls.choice import MultipleSelect
-
-        return MultipleSelect(item, store, kind=self)
+    view = "peer_widgets.controls.choice.MultipleSelect"
 

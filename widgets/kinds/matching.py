@@ -60,7 +60,4 @@ class MatchingKind(ItemKind):
             parts.append(f"{mark} \u201c{term.text}\u201d: {term.feedback}")
         return verdict, parts
 
-    def widget(self, item, store=None, private=None):
-        from peer_widgets.controls.matching import Matching
-
-        return Matching(item, store, kind=self)
+    view = "peer_widgets.controls.matching.Matching"

@@ -68,7 +68,4 @@ class RatingKind(ItemKind):
             fields["comment"] = value.get("comment") if isinstance(value.get("comment"), str) else None
         return fields
 
-    def widget(self, item, store=None, private=None):
-        from peer_widgets.controls.rating import RatingScale
-
-        return RatingScale(item, store, kind=self)
+    view = "peer_widgets.controls.rating.RatingScale"

@@ -57,7 +57,4 @@ class ReflectionKind(ItemKind):
                       "Grade it on completion.").format(item=label, words=value.get("words", 0))]
         return [_("Reflection {item}: started but not written.").format(item=label)]
 
-    def widget(self, item, store=None, private=None):
-        from peer_widgets.controls.reflection import Reflection
-
-        return Reflection(item, store, private=private, kind=self)
+    view = "peer_widgets.controls.reflection.Reflection"

@@ -31,6 +31,13 @@ SELF_ASSESSMENT_DIR = "self-assessment"
 PROGRESS_PAGE = "progress.ipynb"
 
 
+def status_of(*, started: bool, finished: bool) -> str:
+    """Not started, in progress or completed: the one rule for every part of the course."""
+    if not started:
+        return NOT_STARTED
+    return COMPLETED if finished else IN_PROGRESS
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: Module
@@ -39,9 +46,7 @@ class ModuleProgress:
 
     @property
     def status(self) -> str:
-        if self.answered == 0:
-            return NOT_STARTED
-        return COMPLETED if self.answered >= self.total else IN_PROGRESS
+        return status_of(started=self.answered > 0, finished=self.answered >= self.total)
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,7 @@ class SelfAssessmentProgress:
 
     @property
     def status(self) -> str:
-        if self.rated == 0:
-            return NOT_STARTED
-        return COMPLETED if self.complete >= self.total else IN_PROGRESS
+        return status_of(started=self.rated > 0, finished=self.complete >= self.total)
 
     @property
     def score(self) -> int:

@@ -8,7 +8,8 @@ select ticks only its first keyed option (partial credit), a "wrong"
 matching gets only its first term right (partial credit), a "wrong" rating
 is Not Enough Information with no comment (0: the scale needs a comment).
 Right ratings cycle Advanced / Proficient / Developing with a comment.
-Special learners exercise every way a submission goes wrong.
+Special learners exercise every way a submission goes wrong. Answers and
+expected scores come from :mod:`tests.support.oracle`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from test_nbgrader_cycle import Graded, graded_items, option_ids
+from tests.support.oracle import (PARTIAL, RIGHT, Graded, answer as oracle_answer, graded_items, private_reflection,
+                                  record, tampered)
 
 INJECTION_SCRIPT = "<script>alert(1)</script>"
 INJECTION_IMG = "<img src=x onerror=alert(1)>"
@@ -52,53 +54,30 @@ def is_right(learner: str, index: int) -> bool:
 
 def answer(learner: str, index: int, item: Graded, bank: dict) -> tuple[object, float]:
     """(saved value, expected score) for one learner and item."""
-    right = is_right(learner, index)
-    if item.kind == "single_choice":
-        wrong = next(o for o in option_ids(bank, item.item_id) if o != item.key)
-        return (item.key, item.points) if right else (wrong, 0.0)
-    if item.kind == "multiple_select":
-        if right:
-            return sorted(item.key), item.points
-        return [sorted(item.key)[0]], round(item.points / len(item.key), 4)
-    if item.kind == "matching":
-        choices = option_ids(bank, item.item_id, "choices")
-        wrong = {term: next(c for c in choices if c != key) for term, key in item.key.items()}
-        if right:
-            return dict(item.key), item.points
-        first = sorted(item.key)[0]
-        return {**wrong, first: item.key[first]}, round(item.points / len(item.key), 4)
-    if item.kind == "rating":
-        if learner in SUPERVISORS:  # supervisors rate every statement Developing
-            return {"rating": "developing", "comment": "seen on shift"}, item.points
-        if right:
-            level = LEVELS[(index + len(learner)) % 3]
-            comment = INJECTION_IMG if learner == "ivy-injection" else f"{learner} on {item.item_id}"
-            return {"rating": level, "comment": comment}, item.points
-        return {"rating": "not-enough-information", "comment": ""}, 0.0
-    raise AssertionError(item.kind)
-
-
-def tampered(item: Graded) -> object:
-    return {"single_choice": "z", "multiple_select": ["z"], "matching": {"zz": "a"},
-            "rating": {"rating": "excellent", "comment": "x"}}[item.kind]
+    quality = RIGHT if is_right(learner, index) else PARTIAL
+    if learner in SUPERVISORS:  # supervisors rate every statement Developing
+        return oracle_answer(item, bank, RIGHT, comment="seen on shift")
+    level = LEVELS[(index + len(learner)) % 3]
+    comment = INJECTION_IMG if learner == "ivy-injection" else f"{learner} on {item.item_id}"
+    return oracle_answer(item, bank, quality, level=level, comment=comment)
 
 
 def records_for(learner: str, name: str, bank: dict) -> tuple[dict, float]:
-    items, _ = graded_items(name)
+    items = graded_items(name)
     records, expected = {}, 0.0
     for index, item in enumerate(items):
         value, score = answer(learner, index, item, bank)
         if learner == "fay-tampered":
             value, score = tampered(item), 0.0
-        records[item.item_id] = {"value": value, "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+        records[item.item_id] = record(value)
         expected += score
     for item in bank["items"]:
         if item["type"] == "reflection":
-            value = {"shared": False, "completed": True, "words": 57}
+            value = private_reflection()
             if learner == "ivy-injection":
                 value = {"shared": True, "completed": True, "words": 4,
                          "text": f"My story {INJECTION_SCRIPT} and {INJECTION_IMG}"}
-            records[item["id"]] = {"value": value, "answered_at": "2026-11-25T09:00:00Z", "attempts": 1}
+            records[item["id"]] = record(value)
     return records, round(expected, 4)
 
 
@@ -131,7 +110,7 @@ def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float | N
 
 def self_ratings(learner: str, bank: dict) -> dict[str, float]:
     """Numeric self-ratings per category that :func:`answer` gives ``learner`` (for the report)."""
-    items, _ = graded_items(bank["id"])
+    items = graded_items(bank["id"])
     category = {i["id"]: i["category"] for i in bank["items"]}
     values: dict[str, list[float]] = {}
     for index, item in enumerate(items):

@@ -1,0 +1,57 @@
+"""Loopback ports, waiting for a server to answer, and stopping it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+def wait_for_http(url: str, *, process: subprocess.Popen, log: Path, timeout: float = 120,
+                  below: int = 500, **kwargs) -> requests.Response:
+    """GET ``url`` until it answers with a status below ``below``.
+
+    Raises
+    ------
+    ServerDidNotStart
+        With the end of the server's log, if the server exits or does not
+        answer within ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerDidNotStart(f"the server exited ({process.returncode}) before answering {url}:\n"
+                                    + log.read_text(errors="replace")[-6000:])
+        try:
+            response = requests.get(url, timeout=10, **kwargs)
+            if response.status_code < below:
+                return response
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise ServerDidNotStart(f"no answer from {url} within {timeout:g} s:\n" + log.read_text(errors="replace")[-6000:])
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Terminate a server we started, then kill it if it does not stop."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)

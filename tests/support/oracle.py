@@ -1,0 +1,107 @@
+"""The one answer/score oracle of the tests.
+
+It makes saved answers of a chosen quality for any graded item and says what
+they must score, from the keys in the source notebook's hidden tests and the
+scoring rules the README documents. It is written independently of the
+course's grading code (it never imports :mod:`peer_widgets.kinds` or
+:mod:`peer_widgets.grading`), so a test that compares the two can fail.
+
+Qualities:
+
+``RIGHT``
+    the key (a rating: a level with a comment) -> full points;
+``PARTIAL``
+    partial credit where the item gives it (multiple select: one right tick;
+    matching: the first term right, the rest wrong -> points / number of
+    keyed entries), otherwise wrong;
+``WRONG``
+    no credit (a rating: Not Enough Information with no comment, which the
+    scale's comment rule gives 0).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from peer_course.authoring.validate import ScoringCell, scoring_cells
+from peer_widgets.content import assessments_dir
+
+RIGHT, PARTIAL, WRONG = "right", "partial", "wrong"
+ANSWERED_AT = "2026-11-25T09:00:00Z"
+
+Graded = ScoringCell  # item_id, kind, points, key of one autograded item
+
+
+def graded_items(name: str) -> list[Graded]:
+    """The autograded items of assessment ``name``, read from its source notebook's test cells."""
+    return scoring_cells(assessments_dir() / name / f"{name}.ipynb")[0]
+
+
+def task_points(name: str) -> float:
+    """The trainer-graded (reflection) points of assessment ``name``."""
+    return scoring_cells(assessments_dir() / name / f"{name}.ipynb")[1]
+
+
+def released_bank(name: str, folder: Path | None = None) -> dict:
+    """The released ``items.yaml`` of an assessment, as plain data."""
+    path = (folder or assessments_dir() / name) / "items.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def entry_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:
+    return [o["id"] for o in next(i for i in bank["items"] if i["id"] == item_id)[field]]
+
+
+def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
+           comment: str = "I am still practising this.") -> tuple[object, float]:
+    """``(saved value, expected score)`` of an answer of ``quality`` to ``item``."""
+    points, key = item.points, item.key
+    if item.kind == "single_choice":
+        if quality == RIGHT:
+            return key, points
+        return next(o for o in entry_ids(bank, item.item_id) if o != key), 0.0
+    if item.kind == "multiple_select":
+        if quality == RIGHT:
+            return sorted(key), points
+        if quality == PARTIAL:  # one right tick only
+            return [sorted(key)[0]], round(points / len(key), 4)
+        return [o for o in entry_ids(bank, item.item_id) if o not in key], 0.0
+    if item.kind == "matching":
+        choices = entry_ids(bank, item.item_id, "choices")
+        wrong = {term: next(c for c in choices if c != right) for term, right in key.items()}
+        if quality == RIGHT:
+            return dict(key), points
+        if quality == PARTIAL:  # the first term right, the rest wrong
+            first = sorted(key)[0]
+            return {**wrong, first: key[first]}, round(points / len(key), 4)
+        return wrong, 0.0
+    if item.kind == "rating":
+        if quality == RIGHT:
+            return {"rating": level, "comment": comment}, points
+        return {"rating": "not-enough-information", "comment": ""}, 0.0
+    raise AssertionError(f"the oracle does not know items of kind {item.kind!r}")
+
+
+def tampered(item: Graded) -> object:
+    """An answer of the right shape but out of range (scores 0)."""
+    return {"single_choice": "z", "multiple_select": ["z"], "matching": {"zz": "a"},
+            "rating": {"rating": "excellent", "comment": "x"}}[item.kind]
+
+
+def record(value: object) -> dict:
+    return {"value": value, "answered_at": ANSWERED_AT, "attempts": 1}
+
+
+def private_reflection(words: int = 57) -> dict:
+    return {"shared": False, "completed": True, "words": words}
+
+
+def reflection_ids(bank: dict) -> list[str]:
+    return [item["id"] for item in bank["items"] if item["type"] == "reflection"]
+
+
+def document(records: dict) -> dict:
+    """A ``responses.json`` document (schema version 1, as the README documents it)."""
+    return {"schema_version": 1, "items": records}

@@ -1,0 +1,94 @@
+"""A regular (non-editable) install finds the course content and serves the
+course home, from a folder far from this checkout.
+
+The fresh virtual environment gets only this package, installed from a
+wheel built from the repository; its dependencies (Jupyter, Voila, nbgrader)
+are borrowed from the test environment through a ``.pth`` file,
+``JUPYTER_PATH`` and ``PATH``, so the test takes seconds instead of a full download.
+What it proves is about this package: that it carries its lessons, banks,
+manifest and assessments, and finds them without the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import site
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.support.net import free_port, stop, wait_for_http
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("regular-install")
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    target = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 check=True, capture_output=True, text=True).stdout.strip())
+    (target / "borrowed-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    # Build from a copy of the files git knows (not ignored ones), as a fresh clone
+    # would: a stale build/ folder in the checkout must not stand in for the build step.
+    source = base / "source"
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    for name in listed:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    wheels = base / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(wheels), str(source)], check=True, capture_output=True, cwd=base)
+    [wheel] = wheels.glob("peer_course-*.whl")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+                   check=True, capture_output=True, cwd=base)
+    return env_dir
+
+
+def clean_env(env_dir: Path, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PEER_COURSE", "PYTHON", "VIRTUAL_ENV"))}
+    # the borrowed dependencies' commands (nbgrader runs `alembic`) come after this venv's own
+    env.update(PATH=os.pathsep.join([str(env_dir / "bin"), str(Path(sys.executable).parent), env["PATH"]]),
+               JUPYTER_PLATFORM_DIRS="1",
+               JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
+               PEER_COURSE_DATA_DIR=str(tmp / "data"), HOME=str(tmp))
+    return env
+
+
+def test_the_installed_package_carries_its_content(installed, tmp_path):
+    code = ("import peer_widgets, peer_widgets.content as c, peer_widgets.manifest as m;"
+            "print(peer_widgets.__file__); print(c.course_root()); print(len(m.load_manifest().modules))")
+    out = subprocess.run([installed / "bin" / "python", "-c", code], cwd=tmp_path, env=clean_env(installed, tmp_path),
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    assert out[0].startswith(str(installed))  # the regular install, not this checkout
+    assert Path(out[1]) == Path(out[0]).parent / "content"
+    assert int(out[2]) >= 7
+    bundled = Path(out[1])
+    assert not list(bundled.rglob("responses.json*"))  # no learner answers ship
+
+
+def test_the_installed_command_serves_the_course_home(installed, tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen([installed / "bin" / "peer-course", "serve", "--no-browser", f"--port={port}",
+                                    "--workspace", str(tmp_path / "course")],
+                                   cwd=tmp_path, env=clean_env(installed, tmp_path), stdout=handle,
+                                   stderr=subprocess.STDOUT)
+    try:
+        page = wait_for_http(f"http://127.0.0.1:{port}/voila/render/home.ipynb", process=process, log=log,
+                             timeout=180, below=400)
+        assert page.status_code == 200
+        assert (tmp_path / "course" / "01-peer-role.ipynb").is_file()
+        assert "Error" not in log.read_text(errors="replace")
+    finally:
+        stop(process)
