@@ -104,9 +104,12 @@ class ResponseStore:
         Never write, move or create anything (used while grading).
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False):
+    def __init__(self, path: str | Path, *, read_only: bool = False, seed: str | Path | None = None):
         self.path = Path(path)
         self.read_only = read_only
+        # Answers to start from while this store's own file does not exist yet (the
+        # read-only folder's file, when answers had to move to the fallback folder).
+        self.seed = Path(seed) if seed is not None else None
         self.notices: list[str] = []
         self._items: dict[str, dict[str, Any]] = {}
         self.reload()
@@ -116,22 +119,26 @@ class ResponseStore:
         """The store for a notebook folder (default: the working directory)."""
         folder_path = None if folder is None else Path(folder)
         path = default_path(folder_path)
-        store = cls(path, read_only=grading())
         beside = (Path.cwd() if folder_path is None else folder_path) / FILE_NAME
-        if path != beside and not os.environ.get(ENV_FILE):
+        fallback = path != beside and not os.environ.get(ENV_FILE)
+        store = cls(path, read_only=grading(), seed=beside if fallback else None)
+        if fallback:
             store.notices.append(
                 _("This folder cannot be written to, so your answers are saved in {path}.").format(path=path)
             )
-            if not store._items and beside.is_file():
-                # Start from the answers already in the read-only folder.
-                store._items = cls(beside, read_only=True)._items
         return store
 
     # -- reading -----------------------------------------------------------
     def reload(self) -> None:
         # No lock for reading: every write is an atomic rename, so a reader sees
         # a whole old file or a whole new one; and a reader creates no file.
-        self._items = self._read_file()
+        # Only a file that looks corrupt is read again under the lock, so it is
+        # never moved aside while another kernel is replacing it.
+        try:
+            self._items = self._read_file(set_aside=False)
+        except answers.AnswersFileError:
+            with self._locked(shared=False):
+                self._items = self._read_file()
 
     def get(self, item_id: str) -> dict[str, Any] | None:
         """The saved record for an item (value, answered_at, attempts), or None."""
@@ -145,7 +152,11 @@ class ResponseStore:
     def items(self) -> dict[str, dict[str, Any]]:
         return {key: dict(record) for key, record in self._items.items()}
 
-    def _read_file(self) -> dict[str, dict[str, Any]]:
+    def _read_file(self, *, set_aside: bool = True) -> dict[str, dict[str, Any]]:
+        """The saved records; a corrupt file is moved aside (or, with
+        ``set_aside=False``, reported by raising ``AnswersFileError``)."""
+        if self.seed is not None and not self.path.exists():
+            return self._read_seed()
         try:
             return answers.read(self.path)
         except FileNotFoundError:
@@ -157,13 +168,23 @@ class ResponseStore:
             if problem.newer:
                 # Written by a newer course version: not corrupt, so leave it be
                 # and refuse to write over it.
+                if not self.read_only:
+                    self.notices.append(
+                        _("Your answers file was written by a newer version of the course; "
+                          "it is kept as it is and new answers will not be saved until the course is updated.")
+                    )
                 self.read_only = True
-                self.notices.append(
-                    _("Your answers file was written by a newer version of the course; "
-                      "it is kept as it is and new answers will not be saved until the course is updated.")
-                )
                 return {}
+            if not set_aside:
+                raise
             self._set_aside(str(problem))
+            return {}
+
+    def _read_seed(self) -> dict[str, dict[str, Any]]:
+        assert self.seed is not None
+        try:
+            return answers.read(self.seed)
+        except (OSError, answers.AnswersFileError):
             return {}
 
     def _set_aside(self, problem: str) -> None:
@@ -201,8 +222,12 @@ class ResponseStore:
             raise StoreError(f"answer for '{item_id}' cannot be stored as JSON: {error}") from None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._locked(shared=False):
+            with self._locked(shared=False) as held:
                 items = self._read_file()  # merge with other kernels' answers
+                if self.read_only:  # the file turned out to be from a newer version
+                    raise StoreError(_("Answers are not saved here (read-only)."))
+                if held:
+                    self._remove_stale_temporaries()
                 previous = items.get(item_id, {})
                 record = {
                     "value": value,
@@ -217,6 +242,14 @@ class ResponseStore:
                 _("Your answer could not be saved ({error}). Copy it somewhere safe and tell your trainer.").format(error=error)
             ) from None
         return dict(record)
+
+    def _remove_stale_temporaries(self) -> None:
+        """Remove temporary files a killed writer left behind (called under the
+        lock, when no other writer can be mid-write), so they never travel with
+        a submission."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def forget(self, item_id: str) -> None:
         """Remove one item's record (used when a reflection is made private)."""
@@ -242,20 +275,21 @@ class ResponseStore:
         answers.write(self.path, items)
 
     @contextlib.contextmanager
-    def _locked(self, *, shared: bool) -> Iterator[None]:
+    def _locked(self, *, shared: bool) -> Iterator[bool]:
+        """Hold the folder's lock; yields whether it is really held."""
         if fcntl is None or self.read_only or not self.path.parent.is_dir():
-            yield
+            yield False
             return
         lock_path = self.path.with_name(f".{self.path.name}.lock")
         try:
             handle = open(lock_path, "a+")
         except OSError:
-            yield  # cannot lock (read-only folder); reads stay safe via rename
+            yield False  # cannot lock (read-only folder); reads stay safe via rename
             return
         with handle:
             fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

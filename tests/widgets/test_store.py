@@ -144,3 +144,59 @@ def test_two_kernels_writing_at_once_lose_nothing(notebook_dir):
     assert len(items) == 2 * count
     assert all(items[f"{name}-{i}"]["value"] == i for name in ("a", "b") for i in range(count))
     assert list(notebook_dir.glob("*.corrupt-*")) == []
+
+
+def test_a_file_that_becomes_newer_is_not_overwritten(notebook_dir):
+    store = ResponseStore.for_folder()
+    store.save("q1", "a")
+    newer = json.dumps({"schema_version": 99, "items": {"q1": {"value": "z"}}})
+    (notebook_dir / FILE_NAME).write_text(newer, encoding="utf-8")  # a newer course version wrote it since
+    with pytest.raises(StoreError):
+        store.save("q2", "b")
+    assert (notebook_dir / FILE_NAME).read_text(encoding="utf-8") == newer
+
+
+def test_the_fallback_file_starts_from_the_read_only_folders_answers(read_only_dir, tmp_path, monkeypatch):
+    folder, lock = read_only_dir
+    (folder / FILE_NAME).write_text(json.dumps(
+        {"schema_version": 1, "items": {"old": {"value": "a", "answered_at": "2026-01-01T00:00:00Z", "attempts": 1}}}))
+    lock()
+    monkeypatch.chdir(folder)
+    ResponseStore.for_folder().save("new", "b")
+    again = ResponseStore.for_folder()  # the next page opened
+    assert again.value("old") == "a" and again.value("new") == "b"
+    assert read(again.path)["items"].keys() == {"old", "new"}
+
+
+def test_a_corrupt_file_is_moved_aside_only_under_the_lock(notebook_dir, monkeypatch):
+    (notebook_dir / FILE_NAME).write_text("{ half a file", encoding="utf-8")
+    held = []
+    original = ResponseStore._set_aside
+
+    def spy(self, problem):
+        lock = notebook_dir / f".{FILE_NAME}.lock"
+        probe = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+            import fcntl, sys
+            with open({str(lock)!r}, "a+") as h:
+                try:
+                    fcntl.flock(h, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    sys.exit(3)
+            """)])
+        held.append(probe.returncode == 3)  # another process could not take the lock
+        return original(self, problem)
+
+    monkeypatch.setattr(ResponseStore, "_set_aside", spy)
+    ResponseStore.for_folder()
+    assert held == [True]
+    assert len(list(notebook_dir.glob(f"{FILE_NAME}.corrupt-*"))) == 1
+
+
+def test_temporary_files_left_by_a_killed_save_are_cleaned(notebook_dir):
+    store = ResponseStore.for_folder()
+    store.save("q1", "a")
+    stale = notebook_dir / f".{FILE_NAME}.k1ll3d.tmp"
+    stale.write_text('{"schema_version": 1', encoding="utf-8")  # what kill -9 mid-save leaves
+    store.save("q2", "b")
+    assert not stale.exists()
+    assert read(notebook_dir / FILE_NAME)["items"].keys() == {"q1", "q2"}
