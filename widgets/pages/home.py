@@ -19,7 +19,7 @@ from pathlib import Path
 
 from peer_widgets.bank import ItemBankError, load_bank
 from peer_widgets.i18n import gettext as _
-from peer_widgets.items import ItemBank
+from peer_widgets.items import Item, ItemBank
 from peer_widgets.kinds import competency_items, kind_of
 from peer_widgets.manifest import Manifest, Module, load_manifest
 from peer_widgets.scales import N_
@@ -181,6 +181,13 @@ def learner_stores(folder: Path):
     return course_stores(folder, {"course": Path("."), SELF_ASSESSMENT_DIR: Path(SELF_ASSESSMENT_DIR)})
 
 
+def course_items(manifest: Manifest, folder: Path) -> dict[str, Item]:
+    """Every item of the learner's course folder (lessons and self-assessment), by id."""
+    banks = [_bank(folder / module.bank) for module in manifest.modules]
+    banks.append(_bank(folder / SELF_ASSESSMENT_DIR / "items.yaml"))
+    return {item.id: item for bank in banks if bank is not None for item in bank}
+
+
 def page_html(content: str):
     import ipywidgets as w
 
@@ -202,7 +209,7 @@ def show_home(folder: str | Path | None = None) -> None:
     display(page_html(render_home(manifest, module_progress(manifest, folder, store), store.notices,
                                   self_assessment_progress(folder))))
     stores, private = learner_stores(folder)
-    display(AnswersTransfer(stores, private))
+    display(AnswersTransfer(stores, private, course_items(manifest, folder)))
 
 
 def render_certificate(manifest: Manifest, name: str, finished: date) -> str:

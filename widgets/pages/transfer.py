@@ -19,7 +19,9 @@ import ipywidgets as w
 from peer_widgets.controls.base import text_html
 from peer_widgets.errors import PeerCourseError
 from peer_widgets.i18n import gettext as _
-from peer_widgets.store import ResponseStore, StoreError, validate_document
+from peer_widgets.items import Item
+from peer_widgets.kinds import AnswerProblem, kind_of
+from peer_widgets.store import ResponseStore, StoreError
 
 KIND = "peer-course-answers"
 VERSION = 1
@@ -42,48 +44,126 @@ def export_document(stores: dict[str, ResponseStore], private: dict[str, Respons
     return document
 
 
+MAX_ATTEMPTS = 10_000
+MAX_DRAFT_CHARS = 100_000
+
+
 def _newer(a: dict, b: dict | None) -> bool:
     return b is None or str(a.get("answered_at", "")) >= str(b.get("answered_at", ""))
 
 
-def restore_document(document: Any, stores: dict[str, ResponseStore],
-                     private: dict[str, ResponseStore] | None = None) -> int:
-    """Merge a downloaded document back; return how many records were restored.
+def _when(value: Any, now: datetime) -> str:
+    """A saved time as the store writes it; a missing, unreadable or future time becomes now."""
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            raise ValueError("no time zone")
+    except (TypeError, ValueError):
+        when = now
+    when = min(when.astimezone(timezone.utc), now)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _attempts(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 1
+    return min(max(value, 1), MAX_ATTEMPTS)
+
+
+def clean_record(record: Any, item: Item | None, now: datetime) -> dict | None:
+    """A downloaded answer as it may be restored, or None if it cannot be.
+
+    The value must be one the item's kind accepts (so no unknown option, no
+    private reflection carrying its text); the time is clamped to now.
+    """
+    if item is None or not isinstance(record, dict):
+        return None
+    kind = kind_of(item)
+    try:
+        value = kind.check_value(item, record.get("value"))
+    except AnswerProblem:
+        return None
+    if value is None:
+        return None
+    return {"value": value, "answered_at": _when(record.get("answered_at"), now),
+            "attempts": _attempts(record.get("attempts"))}
+
+
+def clean_draft(record: Any, now: datetime) -> dict | None:
+    """A private reflection draft (``{"text": ...}``) as it may be restored, or None."""
+    value = record.get("value") if isinstance(record, dict) else None
+    if not isinstance(value, dict) or set(value) != {"text"} or not isinstance(value["text"], str):
+        return None
+    if len(value["text"]) > MAX_DRAFT_CHARS:
+        return None
+    return {"value": {"text": value["text"]}, "answered_at": _when(record.get("answered_at"), now),
+            "attempts": _attempts(record.get("attempts"))}
+
+
+def restore_document(document: Any, stores: dict[str, ResponseStore], private: dict[str, ResponseStore] | None,
+                     items: dict[str, Item]) -> tuple[int, int]:
+    """Merge a downloaded document back; return how many answers were restored
+    and how many could not be used (unknown items, values the item cannot
+    take). For each item the newer record wins, so no answer is lost.
 
     Raises
     ------
     TransferError
-        If the document is not a course download, or a store in it is not valid.
+        If the document is not a course download of this version.
     """
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise TransferError(_("This file is not a download of your course answers."))
     if document.get("schema_version") != VERSION:
         raise TransferError(_("This download comes from a different version of the course."))
-    restored = 0
+    now = datetime.now(timezone.utc)
+    restored = skipped = 0
     for section, targets in (("stores", stores), ("private", private or {})):
-        for name, items in (document.get(section) or {}).items():
-            problem = validate_document({"schema_version": 1, "items": items})
-            if problem:
-                raise TransferError(_("The download is damaged ({problem}).").format(problem=problem))
+        sections = document.get(section) or {}
+        if not isinstance(sections, dict):
+            raise TransferError(_("The download is damaged ({problem}).").format(problem=section))
+        for name, records in sections.items():
+            if not isinstance(records, dict):
+                raise TransferError(_("The download is damaged ({problem}).").format(problem=name))
             if name not in targets:
                 continue
             store = targets[name]
             current = store.items()
             merged = dict(current)
-            for item_id, record in items.items():
-                if _newer(record, current.get(item_id)) and record != current.get(item_id):
-                    merged[item_id] = record
+            for item_id, record in records.items():
+                clean = (clean_record(record, items.get(item_id), now) if section == "stores"
+                         else clean_draft(record, now))
+                if clean is None:
+                    skipped += 1
+                elif _newer(clean, current.get(item_id)) and clean != current.get(item_id):
+                    merged[item_id] = clean
                     restored += 1
             if merged != current:
                 store.replace_all(merged)
-    return restored
+    return restored, skipped
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a course download")
+
+
+def read_download(raw: bytes) -> Any:
+    """Parse a downloaded file (strict JSON: no NaN or Infinity).
+
+    Raises
+    ------
+    ValueError
+        If it is not UTF-8 JSON.
+    """
+    return json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
 
 
 class AnswersTransfer(w.VBox):
     """Download and restore controls for a learner's answers."""
 
-    def __init__(self, stores: dict[str, ResponseStore], private: dict[str, ResponseStore], **kwargs: Any):
+    def __init__(self, stores: dict[str, ResponseStore], private: dict[str, ResponseStore],
+                 items: dict[str, Item], **kwargs: Any):
         super().__init__(**kwargs)
+        self.items = items
         self.add_class("peer-item")
         self.add_class("peer-transfer")
         self.stores = stores
@@ -120,16 +200,19 @@ class AnswersTransfer(w.VBox):
             return
         upload = files[0]
         try:
-            document = json.loads(bytes(upload["content"]).decode("utf-8"))
-            count = restore_document(document, self.stores, self.private)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            document = read_download(bytes(upload["content"]))
+            count, skipped = restore_document(document, self.stores, self.private, self.items)
+        except (UnicodeDecodeError, ValueError, RecursionError):
             self.status.value = text_html(_("That file could not be read as a course download."), "p", "peer-error")
             return
         except (TransferError, StoreError) as error:
             self.status.value = text_html(str(error), "p", "peer-error")
             return
-        self.status.value = text_html(
-            _("Restored {count} answers. Reload a page to see them.").format(count=count), "p", "peer-saved")
+        message = _("Restored {count} answers. Reload a page to see them.").format(count=count)
+        if skipped:
+            message += " " + _("{skipped} answers in the file could not be used (they do not fit this course's "
+                               "questions) and were left out.").format(skipped=skipped)
+        self.status.value = text_html(message, "p", "peer-saved")
 
 
 def course_stores(workspace: Path, folders: dict[str, Path]) -> tuple[dict[str, ResponseStore], dict[str, ResponseStore]]:
