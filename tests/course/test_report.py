@@ -5,6 +5,7 @@ learner text that stays inert."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import datetime
 
 import pandas as pd
@@ -137,12 +138,12 @@ def test_dashboard_notebook_shows_the_report(tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
-    from peer_widgets.content import PACKAGE_DIR
+    import peer_course.reports
     from peer_course.grading.trainer_dir import init_course_dir
 
     folder = init_course_dir(tmp_path / "t", assessments=["peer-role-check"])
     monkeypatch.setenv("PEER_COURSE_DIR", str(folder))
-    nb = nbformat.read(PACKAGE_DIR / "dashboard.ipynb", as_version=4)
+    nb = nbformat.read(Path(peer_course.reports.__file__).with_name("dashboard.ipynb"), as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored without outputs
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     html = nb.cells[1].outputs[0]["data"]["text/html"]
