@@ -6,7 +6,8 @@ Columns (header row required, any order, extra columns ignored)::
 
 ``id`` is the learner's nbgrader student id and becomes a folder name
 (``submitted/<id>/``), so it is limited to letters, digits, ``.``, ``_`` and
-``-`` and must start with a letter or digit. ``email`` may be empty. A
+``-`` and must start with a letter or digit. Names may not hold ``<``, ``>``
+or control characters (a page would read them as markup). ``email`` may be empty. A
 supervisor who rates a peer with the self-assessment form is entered as
 ``supervisor--<peer id>`` (see :mod:`peer_course.reports.cohort`).
 
@@ -27,6 +28,9 @@ from peer_widgets.errors import PeerCourseError
 
 COLUMNS = ("id", "first_name", "last_name", "email")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+# Names are shown in Formgrader, feedback and certificates; < and > are never
+# part of a name, and refusing them keeps markup out of every page at the source.
+MARKUP = re.compile(r"[<>\x00-\x1f\x7f]")
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+$")
 
 
@@ -86,6 +90,10 @@ def read_roster(path: str | Path) -> list[Learner]:
             problems.append(f"{where}: field 'id': {learner_id!r} is already used in row {first_row[learner_id]}")
         else:
             first_row[learner_id] = line
+        for column in ("first_name", "last_name"):
+            if MARKUP.search(values[column]):
+                problems.append(f"{where}: field '{column}': {values[column]!r} contains < or > or a control "
+                                "character, which a web page could run as markup; write the name as plain text")
         if values["email"] and not EMAIL_PATTERN.match(values["email"]):
             problems.append(f"{where}: field 'email': {values['email']!r} is not an email address")
         learners.append(Learner(**values))

@@ -11,12 +11,37 @@ from peer_course.reports.data import load_cohort
 from peer_course.reports.render import render_report
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); learners' own words may start with any of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: object) -> object:
+    """A text cell a spreadsheet shows as text: a leading ``'`` before a formula start."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell made inert (numbers are left as they are)."""
+    text = [column for column in frame.columns if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])]
+    if not text:
+        return frame
+    frame = frame.copy()
+    for column in text:
+        frame[column] = frame[column].map(inert_cell)
+    return frame
+
+
 def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Cohort report") -> Path:
-    """Write every table as ``<name>.csv`` and the HTML report ``report.html``; return the HTML path."""
+    """Write every table as ``<name>.csv`` (text cells inert in spreadsheets) and
+    the HTML report ``report.html``; return the HTML path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
-        tables[name].to_csv(out / f"{name}.csv", index=False)
+        # RFC 4180 line ends, so a carriage return inside learner text is quoted, never a row break
+        inert(tables[name]).to_csv(out / f"{name}.csv", index=False, lineterminator="\r\n")
     path = out / "report.html"
     path.write_text(render_report(tables, title=title), encoding="utf-8")
     return path

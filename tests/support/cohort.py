@@ -120,10 +120,16 @@ def self_ratings(learner: str, bank: dict) -> dict[str, float]:
     return {c: sum(v) / len(v) for c, v in values.items()}
 
 
+INJECTION_NAME = 'Ivy "Q" & O\'Neil'  # quotes and an ampersand: legal in a name, escaped on every page
+
+
 def write_roster(path: Path, learners: list[str]) -> Path:
-    lines = ["id,first_name,last_name,email"]
-    for learner in learners:
-        first = INJECTION_SCRIPT if learner == "ivy-injection" else learner.split("-")[0].title()
-        lines.append(f"{learner},{first},Example,{learner}@example.org")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "first_name", "last_name", "email"])
+        for learner in learners:
+            first = INJECTION_NAME if learner == "ivy-injection" else learner.split("-")[0].title()
+            writer.writerow([learner, first, "Example", f"{learner}@example.org"])
     return path
