@@ -99,3 +99,28 @@ def test_a_file_that_is_not_a_download_is_refused(course):
     stores, private, items = course
     with pytest.raises(TransferError):
         restore_document({"schema_version": 1, "items": {}}, stores, private, items)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"hello": 1}', "This file is not a download of your course answers."),
+    (b"\xff\xfe not json", "That file could not be read as a course download."),
+    (b'{"kind": "peer-course-answers", "schema_version": 1, "stores": {"course": {"s-single": '
+     b'{"value": NaN}}}}', "That file could not be read as a course download."),
+])
+def test_the_upload_control_says_what_went_wrong(no_kernel, course, content, message):
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    stores, private, items = course
+    control = AnswersTransfer(stores, private, items)
+    control._on_upload({"new": [{"content": memoryview(content), "name": "x.json"}]})
+    assert message in control.status.value
+
+
+def test_the_upload_control_counts_what_it_left_out(no_kernel, course):
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    stores, private, items = course
+    control = AnswersTransfer(stores, private, items)
+    content = json.dumps(download({"s-single": rec("b"), "s-multi": rec(["zz"])})).encode()
+    control._on_upload({"new": [{"content": memoryview(content), "name": "x.json"}]})
+    assert "Restored 1 answers" in control.status.value and "1 answers in the file could not be used" in control.status.value

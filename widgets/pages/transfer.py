@@ -201,10 +201,11 @@ class AnswersTransfer(w.VBox):
         upload = files[0]
         try:
             document = read_download(bytes(upload["content"]))
-            count, skipped = restore_document(document, self.stores, self.private, self.items)
-        except (UnicodeDecodeError, ValueError, RecursionError):
+        except (ValueError, RecursionError):  # not UTF-8 JSON (UnicodeDecodeError is a ValueError)
             self.status.value = text_html(_("That file could not be read as a course download."), "p", "peer-error")
             return
+        try:
+            count, skipped = restore_document(document, self.stores, self.private, self.items)
         except (TransferError, StoreError) as error:
             self.status.value = text_html(str(error), "p", "peer-error")
             return
