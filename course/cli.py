@@ -58,11 +58,10 @@ def cmd_author(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from peer_course.grading.gradebook import db_url
-    from peer_course.grading.trainer_dir import init_course_dir
+    from peer_course.grading.trainer_dir import TrainerDir, init_course_dir
 
     folder = init_course_dir(args.folder, db_url=args.db_url, exchange=args.exchange, roster=args.roster)
-    url = db_url(folder)
+    url = TrainerDir(folder).db_url
     shown = url.split("@")[-1] if "@" in url else url  # never print a password
     print(f"Gradebook: {shown}")
     if args.roster:
@@ -101,11 +100,12 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from peer_course.grading.steps import exchange_root, release
+    from peer_course.grading.steps import release
+    from peer_course.grading.trainer_dir import TrainerDir
 
-    course = _course_dir(args)
+    course = TrainerDir(_course_dir(args))
     release(course_dir=course, assessments=args.assessment or None, force=args.force, progress=_progress)
-    print(f"Released to the exchange {exchange_root(course)}; learners fetch them with `nbgrader fetch_assignment`.")
+    print(f"Released to the exchange {course.exchange}; learners fetch them with `nbgrader fetch_assignment`.")
     return 0
 
 
@@ -121,7 +121,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_formgrader(args: argparse.Namespace) -> int:
     import subprocess
 
-    from peer_course.grading.steps import formgrader_command, nbgrader_env
+    from peer_course.grading.runner import nbgrader_env
+    from peer_course.grading.steps import formgrader_command
 
     course = _course_dir(args)
     command = formgrader_command(course_dir=course, port=args.port, open_browser=not args.no_browser)

@@ -1,10 +1,11 @@
-"""Where a trainer folder's gradebook is, and how several graders share it.
+"""Opening a trainer folder's gradebook, and how several graders share it.
 
-The database URL is, in order: ``PEER_COURSE_DB_URL`` in the environment,
-the ``db_url`` stored by ``peer-course init --db-url`` in the folder's
-``peer-course.json``, else SQLite in ``<folder>/gradebook.db``. The folder's
-``nbgrader_config.py`` applies the same rule, so nbgrader, formgrader and
-our own reports always open the same database.
+Which database a folder uses is decided by the rule in
+:mod:`peer_course.grading.settings` (``PEER_COURSE_DB_URL``, else the URL
+stored by ``peer-course init --db-url``, else SQLite in
+``<folder>/gradebook.db``); the folder's ``nbgrader_config.py`` asks the
+same rule, so nbgrader, formgrader and our own reports always open the same
+database.
 
 SQLite and parallel grading: nbgrader opens a short-lived
 :class:`nbgrader.api.Gradebook` around every database step of autograde and
@@ -20,78 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from peer_widgets.errors import PeerCourseError
+from peer_course.grading.runner import nbgrader_environment
+from peer_course.grading.settings import Settings, resolve_settings
 
-SETTINGS_NAME = "peer-course.json"
-DB_ENV = "PEER_COURSE_DB_URL"
 LOCK_ENV = "PEER_COURSE_GRADEBOOK_LOCK"
-COURSE_ID_ENV = "PEER_COURSE_ID"
-DEFAULT_COURSE_ID = "peer-course"
-
-
-class SettingsError(PeerCourseError):
-    """The trainer folder's ``peer-course.json`` cannot be used."""
-
-
-def read_settings(course_dir: Path) -> dict[str, Any]:
-    """The settings ``peer-course init`` stored (``{}`` when there are none)."""
-    path = Path(course_dir) / SETTINGS_NAME
-    if not path.is_file():
-        return {}
-    try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise SettingsError(f"{path}: cannot read the trainer folder's settings ({error}); fix the file, "
-                            "or delete it and run `peer-course init` again with --db-url/--exchange") from None
-    if not isinstance(settings, dict):
-        raise SettingsError(f"{path}: the settings must be a JSON object; fix the file, "
-                            "or delete it and run `peer-course init` again")
-    return settings
-
-
-def write_settings(course_dir: Path, **changes: Any) -> dict[str, Any]:
-    """Merge ``changes`` (``None`` values are ignored) into the stored settings.
-
-    The file may hold a database password, so only its owner may read it.
-    """
-    settings = read_settings(course_dir)
-    settings.update({k: v for k, v in changes.items() if v is not None})
-    path = Path(course_dir) / SETTINGS_NAME
-    path.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return settings
-
-
-def normalise_url(url: str) -> str:
-    """``postgresql://`` means psycopg2 (the ``postgres`` extra); SQLAlchemy 2.1
-    would otherwise look for psycopg 3."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
-    return url
-
-
-def db_url(course_dir: Path) -> str:
-    """The gradebook's database URL for this trainer folder (see module docs)."""
-    course_dir = Path(course_dir).resolve()
-    return normalise_url(os.environ.get(DB_ENV) or read_settings(course_dir).get("db_url")
-                         or "sqlite:///" + str(course_dir / "gradebook.db"))
-
-
-def course_id() -> str:
-    return os.environ.get(COURSE_ID_ENV, DEFAULT_COURSE_ID)
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def lock_path(course_dir: Path) -> Path:
+def lock_path(course_dir: str | os.PathLike) -> Path:
+    """The file SQLite graders lock, beside the default gradebook (a lock file, never data)."""
     return Path(course_dir).resolve() / "gradebook.db.lock"
 
 
@@ -107,30 +52,20 @@ def file_lock(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def open_gradebook(course_dir: Path) -> Iterator[Any]:
-    """nbgrader's Gradebook for this folder; on SQLite, under the grading lock."""
+def open_gradebook(course_dir: str | os.PathLike) -> Iterator[Any]:
+    """nbgrader's Gradebook for the trainer folder ``course_dir`` (a path, or a
+    TrainerDir whose own settings then apply); on SQLite, under the grading lock.
+
+    A missing database is created (nbgrader runs ``alembic`` for that, so
+    this Python's ``bin`` is on ``PATH`` meanwhile). Raises SettingsError for an
+    unusable ``peer-course.json``.
+    """
     from nbgrader.api import Gradebook
 
-    url = db_url(course_dir)
-    lock = file_lock(lock_path(course_dir)) if is_sqlite(url) else contextlib.nullcontext()
-    with lock, _alembic_on_path(), Gradebook(url, course_id()) as gb:
+    settings: Settings = getattr(course_dir, "settings", None) or resolve_settings(course_dir)
+    lock = file_lock(lock_path(course_dir)) if is_sqlite(settings.db_url) else contextlib.nullcontext()
+    with lock, nbgrader_environment(), Gradebook(settings.db_url, settings.course_id) as gb:
         yield gb
-
-
-@contextlib.contextmanager
-def _alembic_on_path() -> Iterator[None]:
-    """nbgrader runs ``alembic`` when it creates a gradebook; it lives beside our Python."""
-    import sys
-
-    saved = os.environ.get("PATH")
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + (saved or "")
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("PATH", None)
-        else:
-            os.environ["PATH"] = saved
 
 
 def serialise_gradebook_access(path: str | Path) -> None:

@@ -6,6 +6,7 @@ then grade one submission (learner x assessment) after another. Before the worke
 the gradebook and every learner in it, so workers never race to create the
 same rows (on PostgreSQL they then run fully in parallel; on SQLite their
 database steps take turns under a file lock, see :mod:`peer_course.grading.gradebook`).
+Workers run in the trainer folder with :func:`peer_course.grading.runner.nbgrader_env`.
 
 A submission fails for its learner only:
 
@@ -33,23 +34,15 @@ import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-Progress = Callable[[str], None]
+from peer_course.grading.gradebook import LOCK_ENV, is_sqlite, lock_path, open_gradebook
+from peer_course.grading.runner import FAILED, GRADED, SKIPPED, TIMED_OUT, Outcome, Progress, nbgrader_env, tail
+from peer_course.grading.trainer_dir import TrainerDir
+
+__all__ = ["FAILED", "GRADED", "SKIPPED", "TIMED_OUT", "Outcome", "autograde_parallel", "bounded_workers",
+           "default_workers"]
 TOKEN_ENV = "PEER_COURSE_GRADING_TOKEN"
-
-GRADED, SKIPPED, FAILED, TIMED_OUT = "graded", "skipped", "failed", "timed out"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    assessment: str
-    student: str | None
-    ok: bool
-    message: str = ""
-    status: str = GRADED
 
 
 def default_workers() -> int:
@@ -89,10 +82,6 @@ def _kill_all(process: subprocess.Popen, token: str) -> None:
 
 def _suppress() -> contextlib.suppress:
     return contextlib.suppress(ProcessLookupError, PermissionError)
-
-
-def _tail(text: str, lines: int = 12) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _cell_timed_out(notebook: Path) -> bool:
@@ -145,36 +134,34 @@ class Worker:
         _kill_all(self.process, self.token)
 
 
-def grade_one(*, worker: Worker, course_dir: Path, assessment: str, student: str, force: bool,
+def grade_one(*, worker: Worker, trainer: TrainerDir, assessment: str, student: str, force: bool,
               time_limit: float) -> tuple[Outcome, bool]:
     """Grade one submission; return how it went and whether the worker is still usable."""
     result = worker.grade(assessment, student, force, time_limit)
+    graded = trainer.format_path("autograded", student, assessment)
     if result is None:
         worker.kill()
-        partial = course_dir / "autograded" / student / assessment
-        if partial.exists():  # nbgrader had no chance to clean up; the submission itself is untouched
-            shutil.rmtree(partial)
+        if graded.exists():  # nbgrader had no chance to clean up; the submission itself is untouched
+            shutil.rmtree(graded)
         return Outcome(assessment, student, False, f"stopped after the time limit of {time_limit:g} s", TIMED_OUT), False
     alive = worker.process.poll() is None
     if not result["success"]:
-        return Outcome(assessment, student, False, _tail(result.get("error") or result.get("log") or ""), FAILED), alive
-    if _cell_timed_out(course_dir / "autograded" / student / assessment / f"{assessment}.ipynb"):
+        return Outcome(assessment, student, False, tail(result.get("error") or result.get("log") or ""), FAILED), alive
+    if _cell_timed_out(graded / f"{assessment}.ipynb"):
         return Outcome(assessment, student, False, "a cell ran past the cell time limit and was interrupted; "
                        "the other cells were graded", TIMED_OUT), alive
     return Outcome(assessment, student, True, "", GRADED), alive
 
 
-def prepare_gradebook(course_dir: Path, students: list[str]) -> None:
+def prepare_gradebook(trainer: TrainerDir, students: list[str]) -> None:
     """Create the gradebook and any learner not yet in it, before workers start."""
-    from peer_course.grading.gradebook import open_gradebook
-
-    with open_gradebook(course_dir) as gb:
+    with open_gradebook(trainer) as gb:
         known = {s.id for s in gb.students}
         for student in sorted(set(students) - known):
             gb.add_student(student)
 
 
-def autograde_parallel(*, course_dir: Path, work: list[tuple[str, str]], workers: int | None = None,
+def autograde_parallel(*, course_dir: Path | TrainerDir, work: list[tuple[str, str]], workers: int | None = None,
                        force: bool = False, time_limit: float = 900, cell_timeout: float | None = None,
                        progress: Progress = print) -> list[Outcome]:
     """Grade every (assessment, student) in ``work``; outcomes in ``work`` order.
@@ -182,25 +169,21 @@ def autograde_parallel(*, course_dir: Path, work: list[tuple[str, str]], workers
     Progress lines are numbered in the order grading starts
     (``[3/35] autograding peer-role-check for ada``).
     """
-    from peer_course.grading.gradebook import LOCK_ENV, db_url, is_sqlite, lock_path
-    from peer_course.grading.steps import nbgrader_env
-
-    course_dir = Path(course_dir).resolve()
+    trainer = TrainerDir.of(course_dir)
     env = nbgrader_env()
-    url = db_url(course_dir)
-    if is_sqlite(url):
-        env[LOCK_ENV] = str(lock_path(course_dir))
+    if is_sqlite(trainer.db_url):
+        env[LOCK_ENV] = str(lock_path(trainer))
     else:
         env.pop(LOCK_ENV, None)
     todo = []
     outcomes: dict[int, Outcome] = {}
     for index, (name, student) in enumerate(work):
-        if not force and (course_dir / "autograded" / student / name).is_dir():
+        if not force and trainer.format_path("autograded", student, name).is_dir():
             outcomes[index] = Outcome(name, student, True, "already graded (use --force to grade again)", SKIPPED)
         else:
             todo.append(index)
     if todo:
-        prepare_gradebook(course_dir, [work[i][1] for i in todo])
+        prepare_gradebook(trainer, [work[i][1] for i in todo])
     counter = {"started": len(outcomes)}
     lock = threading.Lock()
     skipped_lines = [f"[{n}/{len(work)}] {work[i][0]} for {work[i][1]}: already graded, skipped"
@@ -218,10 +201,10 @@ def autograde_parallel(*, course_dir: Path, work: list[tuple[str, str]], workers
             progress(f"[{counter['started']}/{len(work)}] autograding {name} for {student}")
         worker = getattr(local, "worker", None)
         if worker is None:
-            worker = local.worker = Worker(course_dir=course_dir, env=env, cell_timeout=cell_timeout)
+            worker = local.worker = Worker(course_dir=trainer.root, env=env, cell_timeout=cell_timeout)
             with lock:
                 started.append(worker)
-        outcome, alive = grade_one(worker=worker, course_dir=course_dir, assessment=name, student=student,
+        outcome, alive = grade_one(worker=worker, trainer=trainer, assessment=name, student=student,
                                    force=force, time_limit=time_limit)
         if not alive:
             local.worker = None  # a fresh worker takes this thread's next submission

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from peer_course.grading.trainer_dir import TrainerDir
 from peer_widgets import answers
 from peer_widgets.bank import load_bank
 from peer_widgets.items import Item, ItemBank
@@ -57,7 +58,8 @@ def rated_peer(student: str) -> str:
 
 def source_banks(course_dir: Path, assessments: list[str]) -> dict[str, ItemBank]:
     """The released bank of each assessment in the trainer folder's ``source/``."""
-    return {name: load_bank(Path(course_dir) / "source" / name / "items.yaml") for name in assessments}
+    trainer = TrainerDir.of(course_dir)
+    return {name: load_bank(trainer.format_path("source", None, name) / "items.yaml") for name in assessments}
 
 
 def load_items(course_dir: Path, assessments: list[str]) -> pd.DataFrame:
@@ -99,12 +101,12 @@ def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> Co
     from peer_course.grading.gradebook import open_gradebook
     from peer_widgets.manifest import load_manifest
 
-    course_dir = Path(course_dir).resolve()
-    names = assessments or [n for n in load_manifest().assessments if (course_dir / "source" / n).is_dir()]
-    banks = source_banks(course_dir, names)
-    items = load_items(course_dir, names)
+    trainer = TrainerDir.of(course_dir)
+    names = assessments or [n for n in load_manifest().assessments if trainer.format_path("source", None, n).is_dir()]
+    banks = source_banks(trainer, names)
+    items = load_items(trainer, names)
     learners, scores, submissions = [], [], []
-    with open_gradebook(course_dir) as gb:
+    with open_gradebook(trainer) as gb:
         for student in gb.students:
             learners.append({"student": student.id, "first_name": student.first_name or "",
                              "last_name": student.last_name or "", "email": student.email or ""})
@@ -123,7 +125,7 @@ def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> Co
                                        "score": float(grade.score or 0.0), "max_score": float(grade.max_score)})
     responses = []
     for row in submissions:
-        path = course_dir / "submitted" / row["student"] / row["assessment"] / answers.FILE_NAME
+        path = trainer.format_path("submitted", row["student"], row["assessment"]) / answers.FILE_NAME
         bank_items = {item.id: item for item in banks[row["assessment"]]}
         responses += response_rows(row["student"], row["assessment"], read_responses(path), bank_items)
     return CohortData(

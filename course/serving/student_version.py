@@ -10,21 +10,20 @@ cached by a fingerprint of the source.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from peer_course.grading.runner import Runner, StepError
+from peer_course.grading.settings import default_db_url
+from peer_course.grading.trainer_dir import TrainerDir
 from peer_widgets.content import assessments_dir
-from peer_widgets.errors import PeerCourseError
 
 STAMP = ".peer-course-source"
 
 
-class StudentVersionError(PeerCourseError):
-    pass
+class StudentVersionError(StepError):
+    """nbgrader could not make a student version; the message ends with its last lines."""
 
 
 def fingerprint(folder: Path) -> str:
@@ -36,28 +35,26 @@ def fingerprint(folder: Path) -> str:
 
 
 def make_student_version(name: str, dest: Path) -> Path:
-    """Write the student version of assessment ``name`` into ``dest`` (learner files untouched)."""
+    """Write the student version of assessment ``name`` into ``dest`` (learner files untouched).
+
+    Raises StudentVersionError if nbgrader cannot make it.
+    """
     source = assessments_dir() / name
     stamp = fingerprint(source)
     dest.mkdir(parents=True, exist_ok=True)
     if (dest / STAMP).is_file() and (dest / STAMP).read_text(encoding="utf-8") == stamp:
         return dest
     with tempfile.TemporaryDirectory(prefix="peer-course-release-") as tmp:
-        root = Path(tmp)
-        shutil.copytree(source, root / "source" / name,
+        # Every setting is given, so a trainer's PEER_COURSE_DB_URL or exchange
+        # in this environment is never touched by the throw-away folder.
+        trainer = TrainerDir(tmp, db_url=default_db_url(tmp), exchange=Path(tmp) / "exchange")
+        shutil.copytree(source, trainer.format_path("source", None, name),
                         ignore=shutil.ignore_patterns("responses.json*", ".*"))
-        (root / "nbgrader_config.py").write_text(
-            "c = get_config()\n"
-            f"c.CourseDirectory.root = {str(root)!r}\n"
-            f"c.CourseDirectory.db_url = 'sqlite:///{root}/gradebook.db'\n", encoding="utf-8")
-        # nbgrader calls alembic, so this environment's bin goes first on PATH.
-        env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-        process = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--create", "--force"],
-                                 cwd=root, env=env, capture_output=True, text=True)
-        if process.returncode != 0:
-            tail = "\n".join(((process.stderr or "") + (process.stdout or "")).strip().splitlines()[-8:])
-            raise StudentVersionError(f"could not make the student version of {name}:\n{tail}")
-        for path in (root / "release" / name).iterdir():
+        runner = Runner(trainer, progress=lambda message: None, error=StudentVersionError)
+        with runner.api() as api:
+            runner.check(api.generate_assignment(name, force=True, create=True),
+                         f"making the student version of {name}")
+        for path in trainer.format_path("release", None, name).iterdir():
             if path.is_file() and path.name != "responses.json":
                 shutil.copy2(path, dest / path.name)
     (dest / STAMP).write_text(stamp, encoding="utf-8")

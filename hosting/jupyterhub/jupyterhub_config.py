@@ -135,7 +135,7 @@ _shared_env = {
     "PEER_COURSE_ID": COURSE_ID,
     "PEER_COURSE_EXCHANGE": str(EXCHANGE),
 }
-if os.environ.get("PEER_COURSE_ROOT"):  # course content outside the package (an installed wheel)
+if os.environ.get("PEER_COURSE_ROOT"):  # course content somewhere else than the installed package
     _shared_env["PEER_COURSE_ROOT"] = os.environ["PEER_COURSE_ROOT"]
 
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]

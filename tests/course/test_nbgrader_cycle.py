@@ -22,6 +22,7 @@ import yaml
 from peer_widgets.manifest import load_manifest
 from peer_course.grading.steps import autograde, build, export, feedback
 from peer_course.grading.trainer_dir import init_course_dir
+from tests.support.leaks import keys_in, unexpected_test_output
 from tests.support.oracle import (PARTIAL, RIGHT, WRONG, answer, document, graded_items, private_reflection,
                                   record, reflection_ids, released_bank, task_points)
 
@@ -112,19 +113,13 @@ def test_feedback_explains_zero_scores_and_shows_private_status(cycle):
     assert "written and kept private by the learner (57 words)" in html
 
 
-def key_fragments(name: str) -> list[str]:
-    """Text that would give a key away if a learner could read it."""
-    fragments = ["BEGIN HIDDEN TESTS", "key="]
-    for item in graded_items(name):
-        if item.key is not None:
-            fragments.append(f"{json.dumps(item.item_id)}, key={json.dumps(item.key, sort_keys=True)}")
-    return fragments
-
-
 def learner_files(course: Path, name: str) -> list[Path]:
+    """Everything a learner receives for an assessment, but their own answers
+    (feedback hands back their responses.json, which holds what they chose)."""
     files = [p for p in (course / "release" / name).rglob("*") if p.is_file()]
     for learner in LEARNERS:
-        files += [p for p in (course / "feedback" / learner / name).rglob("*") if p.is_file()]
+        files += [p for p in (course / "feedback" / learner / name).rglob("*")
+                  if p.is_file() and p.name != "responses.json"]
     return files
 
 
@@ -133,10 +128,14 @@ def test_no_key_reaches_a_learner(cycle, name):
     course, _, _, _, _ = cycle
     files = learner_files(course, name)
     assert {p.name for p in files} >= {f"{name}.ipynb", "items.yaml", f"{name}.html"}
+    items = graded_items(name)
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        for fragment in key_fragments(name):
-            assert fragment not in text, f"{path} holds {fragment!r}"
+        assert "BEGIN HIDDEN TESTS" not in text, path
+        assert keys_in(text, items) == [], path
+    for learner in LEARNERS:
+        graded = course / "autograded" / learner / name / f"{name}.ipynb"
+        assert unexpected_test_output(graded) == [], graded  # test cells print score lines only
     released = yaml.safe_load((course / "release" / name / "items.yaml").read_text(encoding="utf-8"))
     assert all("key" not in item for item in released["items"])
     assert all("feedback" not in option for item in released["items"] for option in item.get("options", []))
@@ -151,7 +150,11 @@ def test_released_notebook_runs_for_a_learner(cycle, tmp_path):
         folder = tmp_path / name
         shutil.copytree(course / "release" / name, folder)
         nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
-        NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+        NotebookClient(nb, kernel_name="python3", timeout=120, store_widget_state=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        state = json.dumps(nb.metadata.get("widgets", {}))
+        assert len(state) > 1000  # the page's widgets were really built
+        assert keys_in(state, graded_items(name)) == [], name  # no key in any widget's state
         bad = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
         assert bad == [], name

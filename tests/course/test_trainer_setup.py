@@ -10,10 +10,15 @@ import sys
 import pytest
 
 from peer_course.cli import main
-from peer_course.grading.gradebook import SETTINGS_NAME, db_url, lock_path, open_gradebook
+from peer_course.grading.gradebook import lock_path, open_gradebook
 from peer_course.grading.parallel import bounded_workers, default_workers
 from peer_course.grading.roster import RosterError, read_roster
-from peer_course.grading.trainer_dir import init_course_dir
+from peer_course.grading.settings import SETTINGS_NAME
+from peer_course.grading.trainer_dir import TrainerDir, init_course_dir
+
+
+def db_url(folder) -> str:
+    return TrainerDir(folder).db_url
 
 GOOD = "id,first_name,last_name,email\nada,Ada,Okafor,ada@example.org\nben,Ben,,\n"
 

@@ -2,36 +2,28 @@
 # Written by `peer-course init`; re-running init rewrites this file (the
 # marker line below says so), so put local changes in nbgrader_config_local.py.
 # peer-course: generated
-import json
 import os
+
+# The folder's gradebook, exchange and course id follow one rule, kept in
+# peer_course (peer_course.grading.settings): asking it here means nbgrader,
+# Formgrader, the grading workers and peer-course's own reports always open
+# the same gradebook and exchange. nbgrader must therefore run in a Python
+# where peer-course is installed, as the trainer's tools and the hub's are.
+try:
+    from peer_course.grading.trainer_dir import TrainerDir
+except ImportError as error:
+    raise ImportError(f"{__file__} needs the peer-course package in the Python that runs nbgrader "
+                      f"({error})") from error
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
-c.CourseDirectory.course_id = os.environ.get("PEER_COURSE_ID", "peer-course")
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-
-# Settings stored by `peer-course init --db-url/--exchange` (peer-course.json).
-_settings_file = os.path.join(c.CourseDirectory.root, "peer-course.json")
-_settings = {}
-if os.path.exists(_settings_file):
-    with open(_settings_file, encoding="utf-8") as _handle:
-        _settings = json.load(_handle)
-
-# The gradebook: PEER_COURSE_DB_URL, else the stored URL, else SQLite in this
-# folder (the same rule as peer_course.grading.gradebook.db_url).
-c.CourseDirectory.db_url = (
-    os.environ.get("PEER_COURSE_DB_URL") or _settings.get("db_url")
-    or "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
-)
-# postgresql:// means psycopg2 (the `postgres` extra), as in peer_course.grading.gradebook.
-for _prefix in ("postgresql://", "postgres://"):
-    if c.CourseDirectory.db_url.startswith(_prefix):
-        c.CourseDirectory.db_url = "postgresql+psycopg2://" + c.CourseDirectory.db_url[len(_prefix):]
-
+_trainer = TrainerDir(os.path.dirname(os.path.abspath(__file__)))
+c.CourseDirectory.root = str(_trainer.root)
+c.CourseDirectory.course_id = _trainer.course_id
+c.CourseDirectory.db_url = _trainer.db_url
 # The exchange folder that `release` and `collect` use (learners' Jupyter
 # servers must see the same folder).
-c.Exchange.root = (os.environ.get("PEER_COURSE_EXCHANGE") or _settings.get("exchange")
-                   or "/srv/nbgrader/exchange")
+c.Exchange.root = str(_trainer.exchange)
 
 # Learners' answers are in responses.json beside each notebook. Autograde
 # copies a submission's files and then overwrites them with same-named files
