@@ -89,10 +89,14 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
     outcomes = autograde(course_dir=_course_dir(args), assessments=args.assessment or None,
                          students=args.student or None, force=args.force, workers=args.workers,
-                         time_limit=args.time_limit, cell_timeout=args.cell_timeout, progress=_progress)
+                         time_limit=args.time_limit, cell_timeout=args.cell_timeout,
+                         memory_limit=args.memory_limit, progress=_progress)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"{outcome.status}: {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
+    for outcome in outcomes:
+        if outcome.ok and outcome.status == "graded" and outcome.message:
+            print(f"note: {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
     skipped = sum(o.status == "skipped" for o in outcomes)
     print(f"Graded {len(outcomes) - len(failed) - skipped} of {len(outcomes)} submission(s); "
           f"{skipped} already graded; {len(failed)} need attention.")
@@ -224,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="grading processes at once (default min(CPU count, 4); never more than the CPU count)")
             p.add_argument("--time-limit", type=float, default=900,
                            help="seconds one submission may take in all before it is stopped (default 900)")
+            p.add_argument("--memory-limit", type=float, default=2048, metavar="MB",
+                           help="memory each grading process and its kernels may use (default 2048 MB)")
             p.add_argument("--cell-timeout", type=float, default=None,
                            help="seconds one cell may run before it is interrupted (default 120, from the config)")
         if name == "formgrader":

@@ -8,6 +8,11 @@ same rows (on PostgreSQL they then run fully in parallel; on SQLite their
 database steps take turns under a file lock, see :mod:`peer_course.grading.gradebook`).
 Workers run in the trainer folder with :func:`peer_course.grading.runner.nbgrader_env`.
 
+Nothing a learner submitted is ever executed: each worker grades a clean
+copy of the submission (the trainer's own notebook and the learner's answers
+file, checked; see :mod:`peer_course.grading.submission`), with a memory
+limit, and ends every process its grading left behind.
+
 A submission fails for its learner only:
 
 * ``failed``: nbgrader could not grade it (a broken notebook, a crash);
@@ -38,11 +43,17 @@ from pathlib import Path
 
 from peer_course.grading.gradebook import LOCK_ENV, is_sqlite, lock_path, open_gradebook
 from peer_course.grading.runner import FAILED, GRADED, SKIPPED, TIMED_OUT, Outcome, Progress, nbgrader_env, tail
+from peer_course.grading.processes import MEMORY_ENV, TOKEN_ENV, processes_with_token
+from peer_course.grading.submission import unstage
 from peer_course.grading.trainer_dir import TrainerDir
 
 __all__ = ["FAILED", "GRADED", "SKIPPED", "TIMED_OUT", "Outcome", "autograde_parallel", "bounded_workers",
            "default_workers"]
-TOKEN_ENV = "PEER_COURSE_GRADING_TOKEN"
+
+
+# Each worker and the kernels it starts may use this much data memory (MB):
+# a submission cannot take the machine's memory from the rest of the cohort.
+DEFAULT_MEMORY_MB = 2048
 
 
 def default_workers() -> int:
@@ -55,26 +66,10 @@ def bounded_workers(workers: int | None) -> int:
     return max(1, min(workers or default_workers(), cpus))
 
 
-def _processes_with_token(token: str) -> list[int]:
-    """Every process (the worker, its kernel, anything the learner's code
-    started) that inherited the grading token in its environment."""
-    marker = f"{TOKEN_ENV}={token}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if marker in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 def _kill_all(process: subprocess.Popen, token: str) -> None:
     with _suppress():
         os.killpg(process.pid, signal.SIGKILL)
-    for pid in _processes_with_token(token):
+    for pid in processes_with_token(token):
         with _suppress():
             os.kill(pid, signal.SIGKILL)
     process.wait()
@@ -96,12 +91,16 @@ def _cell_timed_out(notebook: Path) -> bool:
 class Worker:
     """One long-lived grading process (see :mod:`peer_course.grading.worker`)."""
 
-    def __init__(self, *, course_dir: Path, env: dict[str, str], cell_timeout: float | None):
+    def __init__(self, *, course_dir: Path, env: dict[str, str], cell_timeout: float | None,
+                 memory_limit: float | None = DEFAULT_MEMORY_MB):
         self.token = uuid.uuid4().hex
         args = [sys.executable, "-m", "peer_course.grading.worker", "--serve"]
         if cell_timeout is not None:
             args.append(f"--Execute.timeout={int(cell_timeout)}")
-        self.process = subprocess.Popen(args, cwd=course_dir, env={**env, TOKEN_ENV: self.token},
+        env = {**env, TOKEN_ENV: self.token}
+        if memory_limit:
+            env[MEMORY_ENV] = f"{memory_limit:g}"
+        self.process = subprocess.Popen(args, cwd=course_dir, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         text=True, start_new_session=True)
 
@@ -143,14 +142,17 @@ def grade_one(*, worker: Worker, trainer: TrainerDir, assessment: str, student: 
         worker.kill()
         if graded.exists():  # nbgrader had no chance to clean up; the submission itself is untouched
             shutil.rmtree(graded)
+        unstage(trainer.root, student, assessment)
         return Outcome(assessment, student, False, f"stopped after the time limit of {time_limit:g} s", TIMED_OUT), False
     alive = worker.process.poll() is None
+    notes = "; ".join(result.get("notes") or [])
     if not result["success"]:
-        return Outcome(assessment, student, False, tail(result.get("error") or result.get("log") or ""), FAILED), alive
+        reason = tail(result.get("error") or result.get("log") or "")
+        return Outcome(assessment, student, False, f"{notes}; {reason}" if notes else reason, FAILED), alive
     if _cell_timed_out(graded / f"{assessment}.ipynb"):
         return Outcome(assessment, student, False, "a cell ran past the cell time limit and was interrupted; "
                        "the other cells were graded", TIMED_OUT), alive
-    return Outcome(assessment, student, True, "", GRADED), alive
+    return Outcome(assessment, student, True, notes, GRADED), alive
 
 
 def prepare_gradebook(trainer: TrainerDir, students: list[str]) -> None:
@@ -163,7 +165,7 @@ def prepare_gradebook(trainer: TrainerDir, students: list[str]) -> None:
 
 def autograde_parallel(*, course_dir: Path | TrainerDir, work: list[tuple[str, str]], workers: int | None = None,
                        force: bool = False, time_limit: float = 900, cell_timeout: float | None = None,
-                       progress: Progress = print) -> list[Outcome]:
+                       memory_limit: float | None = DEFAULT_MEMORY_MB, progress: Progress = print) -> list[Outcome]:
     """Grade every (assessment, student) in ``work``; outcomes in ``work`` order.
 
     Progress lines are numbered in the order grading starts
@@ -201,7 +203,8 @@ def autograde_parallel(*, course_dir: Path | TrainerDir, work: list[tuple[str, s
             progress(f"[{counter['started']}/{len(work)}] autograding {name} for {student}")
         worker = getattr(local, "worker", None)
         if worker is None:
-            worker = local.worker = Worker(course_dir=trainer.root, env=env, cell_timeout=cell_timeout)
+            worker = local.worker = Worker(course_dir=trainer.root, env=env, cell_timeout=cell_timeout,
+                                           memory_limit=memory_limit)
             with lock:
                 started.append(worker)
         outcome, alive = grade_one(worker=worker, trainer=trainer, assessment=name, student=student,

@@ -31,11 +31,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from peer_course.grading.parallel import autograde_parallel
+from peer_course.grading.parallel import DEFAULT_MEMORY_MB, autograde_parallel
+from peer_course.grading.roster import ID_PATTERN
 
 # nbgrader_env and run_nbgrader are imported from here by the tests and benchmarks
 # that run the nbgrader command themselves; they live in runner.py.
-from peer_course.grading.runner import SKIPPED, Outcome, Progress, Runner, StepError, nbgrader_env, run_nbgrader
+from peer_course.grading.runner import FAILED, SKIPPED, Outcome, Progress, Runner, StepError, nbgrader_env, run_nbgrader
 from peer_course.grading.trainer_dir import TrainerDir
 from peer_widgets.manifest import load_manifest
 
@@ -62,20 +63,31 @@ def build(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None
 
 def autograde(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None, students: list[str] | None = None,
               force: bool = False, workers: int | None = None, time_limit: float = 900,
-              cell_timeout: float | None = None, progress: Progress = print) -> list[Outcome]:
+              cell_timeout: float | None = None, memory_limit: float | None = DEFAULT_MEMORY_MB,
+              progress: Progress = print) -> list[Outcome]:
     """Autograde every submission in ``submitted/`` with parallel workers.
 
     ``workers`` defaults to min(CPU count, 4) and never exceeds the CPU count.
     ``time_limit`` bounds one submission (seconds, wall clock);
-    ``cell_timeout`` overrides the config's per-cell limit. A
-    submission that fails or runs out of time is reported for that learner
-    only (see :mod:`peer_course.grading.parallel`); the others are still graded.
+    ``cell_timeout`` overrides the config's per-cell limit; ``memory_limit``
+    (MB) bounds each worker and its kernels. A submission that fails or runs
+    out of time is reported for that learner only (see
+    :mod:`peer_course.grading.parallel`); the others are still graded. A
+    folder in ``submitted/`` whose name is not a safe learner id (as a roster
+    allows) is reported and never graded, so no such name reaches a page.
     """
     trainer = TrainerDir.of(course_dir)
-    work = [(name, student) for name in _assessments(assessments)
-            for student in trainer.submissions("submitted", name, students)]
-    return autograde_parallel(course_dir=trainer, work=work, workers=workers, force=force,
-                              time_limit=time_limit, cell_timeout=cell_timeout, progress=progress)
+    work, refused = [], []
+    for name in _assessments(assessments):
+        for student in trainer.submissions("submitted", name, students):
+            if ID_PATTERN.match(student):
+                work.append((name, student))
+            else:
+                refused.append(Outcome(name, student, False, "not a safe learner id (letters, digits, '.', '_', "
+                                       "'-'); the submission was left in submitted/ and not graded", FAILED))
+    return refused + autograde_parallel(course_dir=trainer, work=work, workers=workers, force=force,
+                                        time_limit=time_limit, cell_timeout=cell_timeout,
+                                        memory_limit=memory_limit, progress=progress)
 
 
 def release(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None, force: bool = False,

@@ -10,6 +10,7 @@ Layout (nbgrader's own; :meth:`TrainerDir.format_path` is the one place that kno
     <folder>/autograded/<learner>/<assessment>/        graded copies (autograde)
     <folder>/feedback/<learner>/<assessment>/          HTML feedback
     <folder>/archive/<learner>/<assessment>/<time>/    submissions replaced by collect --update
+    <folder>/.peer-course-staging/<learner>/<assessment>/  the clean copy autograde grades (removed after)
     <folder>/gradebook.db                              the default SQLite gradebook
 """
 
@@ -31,10 +32,12 @@ MARKER = "# peer-course: generated"
 CONFIG_NAME = "nbgrader_config.py"
 
 # nbgrader's steps, as folder names; the first two hold one copy per
-# assessment, the others one per learner and assessment.
+# assessment, the others one per learner and assessment. "staging" is ours:
+# the clean copy of a submission that autograde grades (see submission.py).
 COURSE_STEPS = ("source", "release")
-LEARNER_STEPS = ("submitted", "autograded", "feedback", "archive")
+LEARNER_STEPS = ("submitted", "autograded", "feedback", "archive", "staging")
 STEPS = COURSE_STEPS + LEARNER_STEPS
+FOLDERS = {step: step for step in STEPS} | {"staging": ".peer-course-staging"}
 
 
 class TrainerDirError(PeerCourseError):
@@ -122,10 +125,10 @@ class TrainerDir:
         if step in COURSE_STEPS:
             if student not in (None, "."):
                 raise ValueError(f"{step}/ holds one copy per assessment, not one per learner ({student!r})")
-            return self.root / step / _folder_name(assessment, "assessment")
+            return self.root / FOLDERS[step] / _folder_name(assessment, "assessment")
         if student is None:
             raise ValueError(f"{step}/ holds one folder per learner; say which learner")
-        return self.root / step / _folder_name(student, "learner") / _folder_name(assessment, "assessment")
+        return self.root / FOLDERS[step] / _folder_name(student, "learner") / _folder_name(assessment, "assessment")
 
     def submissions(self, step: str, assessment: str, students: list[str] | None = None) -> list[str]:
         """The learners (sorted) with a folder for ``assessment`` in the learner
@@ -138,7 +141,7 @@ class TrainerDir:
         if step not in LEARNER_STEPS:
             raise ValueError(f"{step!r} is not a step with one folder per learner ({', '.join(LEARNER_STEPS)})")
         _folder_name(assessment, "assessment")
-        top = self.root / step
+        top = self.root / FOLDERS[step]
         if not top.is_dir():
             return []
         found = sorted(entry.name for entry in top.iterdir() if (entry / assessment).is_dir())

@@ -34,8 +34,8 @@ SPECIAL = {
     "dee-no-file": "no responses.json",
     "eli-corrupt": "responses.json is not JSON",
     "fay-tampered": "every answer out of range or of the wrong type",
-    "gus-loop": "all right, plus a cell with `while True: pass`",
-    "hal-broken-notebook": "the notebook file is not JSON (nbgrader cannot grade it)",
+    "gus-loop": "all right, plus a cell with `while True: pass` (never run: only the trainer's notebook runs)",
+    "hal-broken-notebook": "all right; the notebook file is not JSON (never used: the answers are graded)",
     "ivy-injection": "all right; HTML and script in a shared reflection and a comment",
     "jo-exchange": "all right; goes through release, fetch, submit and collect",
 }
@@ -81,9 +81,8 @@ def records_for(learner: str, name: str, bank: dict) -> tuple[dict, float]:
     return records, round(expected, 4)
 
 
-def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float | None:
-    """Put one learner's work in submitted/; return the expected autograded
-    score (None when nbgrader cannot grade the submission at all)."""
+def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float:
+    """Put one learner's work in submitted/; return the expected autograded score."""
     release = course / "release" / name
     target = course / "submitted" / learner / name
     shutil.copytree(release, target)
@@ -104,7 +103,6 @@ def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float | N
         nbformat.write(nb, notebook)
     if learner == "hal-broken-notebook":
         notebook.write_text('{"cells": [', encoding="utf-8")
-        return None
     return expected
 
 

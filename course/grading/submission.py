@@ -1,0 +1,163 @@
+"""A clean copy of one submission, which is what autograde grades.
+
+nbgrader's autograde executes every cell of the notebook it is given, with
+the submission's folder first on the import path, and copies every file of
+the submission beside it. A learner controls all of that: a cell they add
+can replace the scoring helpers, silence a test cell's result (no result
+means full marks), read the keys from the trainer's folder, edit the
+gradebook, or leave a process running; a folder they add can shadow the
+course package; a ``responses.json`` that is a symbolic link can point
+anywhere. So nothing a learner submits is ever executed, imported or copied
+as it is. For each submission this module builds a staging folder holding:
+
+* the **trainer's own student version** of the notebook and its released
+  files (from ``release/<assessment>/``): the only code that runs;
+* the learner's **answers file**, read as one regular file (never through a
+  symbolic link), at most ``MAX_ANSWERS_BYTES`` and nested at most
+  ``MAX_DEPTH`` deep, and written afresh; an answers file that breaks these
+  rules is replaced by a marker that grades as unreadable, and the trainer is
+  told why;
+* the submission time (``timestamp.txt``), if it is a valid time.
+
+The grading worker points nbgrader at this folder instead of ``submitted/``
+(the submission there is never changed) and removes it afterwards.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from peer_course.grading.trainer_dir import FOLDERS
+from peer_widgets import answers
+
+STAGING_DIR = FOLDERS["staging"]  # inside the trainer folder; nbgrader's submitted_directory while grading
+MAX_ANSWERS_BYTES = 2_000_000
+MAX_DEPTH = 12
+MAX_TIMESTAMP_BYTES = 200
+REJECTED = b"rejected by peer-course: see the autograde report\n"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A staging folder and what the trainer should know about the submission."""
+
+    folder: Path
+    notes: tuple[str, ...] = ()
+
+
+def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str | None]:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes,
+    opened without following a symbolic link; else ``(None, why)``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, f"{path.name} is a symbolic link"
+        return None, f"{path.name} cannot be opened ({error.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{path.name} is not a regular file"
+        if info.st_size > limit:
+            return None, f"{path.name} is larger than {limit} bytes"
+        data = os.read(fd, limit + 1)
+        if len(data) > limit:
+            return None, f"{path.name} is larger than {limit} bytes"
+        return data, None
+    finally:
+        os.close(fd)
+
+
+def depth(value: object, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``value`` nests lists and objects (stops counting past ``limit``)."""
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def clean_answers(raw: bytes) -> tuple[bytes, str | None]:
+    """What to stage for a submitted answers file's bytes, and a note if it was rejected.
+
+    A valid file is written afresh (same records, our own formatting); one
+    that is not valid JSON or not a valid answers document is staged as it
+    is, so grading explains it to the learner exactly as before; one nested
+    too deeply is replaced by the rejection marker.
+    """
+    try:
+        records = answers.parse(raw)
+    except answers.AnswersFileError:
+        return raw, None
+    if depth(records) > MAX_DEPTH:
+        return REJECTED, f"{answers.FILE_NAME} nests more than {MAX_DEPTH} levels deep"
+    return (json.dumps(answers.document(records), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(), None
+
+
+def _valid_timestamp(raw: bytes) -> bool:
+    from nbgrader.utils import parse_utc
+
+    try:
+        parse_utc(raw.decode("utf-8").strip())
+    except (UnicodeDecodeError, ValueError, OverflowError, TypeError):
+        return False
+    return True
+
+
+def stage(*, course_dir: Path, submitted: Path, release: Path, student: str, assessment: str) -> Staged:
+    """Build the staging folder for one submission and return it.
+
+    ``submitted`` is the learner's submission folder, ``release`` the
+    trainer's built student version. Raises ``FileNotFoundError`` if the
+    student version has not been built.
+    """
+    folder = Path(course_dir) / STAGING_DIR / student / assessment
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    if not release.is_dir():
+        raise FileNotFoundError(f"{release} does not exist; run `peer-course build` first")
+    for path in sorted(release.iterdir()):
+        if path.is_file() and not path.is_symlink() and path.name != answers.FILE_NAME:
+            shutil.copy2(path, folder / path.name)
+    notes: list[str] = []
+    raw, why = _read_regular(submitted / answers.FILE_NAME, MAX_ANSWERS_BYTES)
+    if why is not None:
+        (folder / answers.FILE_NAME).write_bytes(REJECTED)
+        notes.append(f"the answers file was not used: {why}")
+    elif raw is not None:
+        data, why = clean_answers(raw)
+        (folder / answers.FILE_NAME).write_bytes(data)
+        if why is not None:
+            notes.append(f"the answers file was not used: {why}")
+    stamp, why = _read_regular(submitted / "timestamp.txt", MAX_TIMESTAMP_BYTES)
+    if stamp is not None and _valid_timestamp(stamp):
+        (folder / "timestamp.txt").write_bytes(stamp)
+    elif stamp is not None or why is not None:
+        notes.append("the submission time (timestamp.txt) could not be used")
+    return Staged(folder, tuple(notes))
+
+
+def unstage(course_dir: Path, student: str, assessment: str) -> None:
+    """Remove a submission's staging folder (and the learner's folder if now empty)."""
+    root = Path(course_dir) / STAGING_DIR
+    shutil.rmtree(root / student / assessment, ignore_errors=True)
+    for empty in (root / student, root):
+        try:
+            empty.rmdir()
+        except OSError:
+            break
