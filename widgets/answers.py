@@ -17,8 +17,10 @@ reports, download and restore) goes through :func:`parse`, :func:`read` and
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,10 @@ from peer_widgets.errors import PeerCourseError
 
 FILE_NAME = "responses.json"
 SCHEMA_VERSION = 1
+# Limits for a file someone else wrote (a submission): far above any real
+# answers file (a whole course is a few hundred kilobytes, nested 5 deep).
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 12
 
 Records = dict[str, dict[str, Any]]
 
@@ -100,6 +106,69 @@ def read(path: str | Path) -> Records:
         If it is not a valid answers file.
     """
     return parse(Path(path).read_bytes())
+
+
+def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, if it is a regular file of at most ``limit`` bytes,
+    opened without following a symbolic link.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file.
+    AnswersFileError
+        (``unreadable``) If it is a link, not a regular file, too large, or cannot be opened.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise AnswersFileError(f"{path.name} is a symbolic link", unreadable=True) from None
+        raise AnswersFileError(f"{path.name} cannot be opened ({error.strerror})", unreadable=True) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise AnswersFileError(f"{path.name} is not a regular file", unreadable=True)
+        data = os.read(fd, limit + 1)
+        if len(data) > limit:
+            raise AnswersFileError(f"{path.name} is larger than {limit} bytes", unreadable=True)
+        return data
+    finally:
+        os.close(fd)
+
+
+def depth(value: object, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``value`` nests lists and objects (counting stops past ``limit``)."""
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def read_untrusted(path: str | Path) -> Records:
+    """The records of an answers file someone else wrote (a learner's submission):
+    :func:`read`, but never through a link, at most ``MAX_BYTES`` and nested at
+    most ``MAX_DEPTH`` deep.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file.
+    AnswersFileError
+        If it breaks a limit or is not a valid answers file.
+    """
+    records = parse(read_regular(path))
+    if depth(records) > MAX_DEPTH:
+        raise AnswersFileError(f"{Path(path).name} nests more than {MAX_DEPTH} levels deep", unreadable=True)
+    return records
 
 
 def document(items: Records) -> dict[str, Any]:

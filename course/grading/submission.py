@@ -25,11 +25,8 @@ The grading worker points nbgrader at this folder instead of ``submitted/``
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import shutil
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +34,8 @@ from peer_course.grading.trainer_dir import FOLDERS
 from peer_widgets import answers
 
 STAGING_DIR = FOLDERS["staging"]  # inside the trainer folder; nbgrader's submitted_directory while grading
-MAX_ANSWERS_BYTES = 2_000_000
-MAX_DEPTH = 12
+MAX_ANSWERS_BYTES = answers.MAX_BYTES
+MAX_DEPTH = answers.MAX_DEPTH
 MAX_TIMESTAMP_BYTES = 200
 REJECTED = b"rejected by peer-course: see the autograde report\n"
 
@@ -52,43 +49,14 @@ class Staged:
 
 
 def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str | None]:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes,
-    opened without following a symbolic link; else ``(None, why)``."""
+    """``(bytes, None)`` for a regular file within ``limit``; ``(None, why)`` if it
+    breaks a rule; ``(None, None)`` if there is no file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return answers.read_regular(path, limit), None
     except FileNotFoundError:
         return None, None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return None, f"{path.name} is a symbolic link"
-        return None, f"{path.name} cannot be opened ({error.strerror})"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, f"{path.name} is not a regular file"
-        if info.st_size > limit:
-            return None, f"{path.name} is larger than {limit} bytes"
-        data = os.read(fd, limit + 1)
-        if len(data) > limit:
-            return None, f"{path.name} is larger than {limit} bytes"
-        return data, None
-    finally:
-        os.close(fd)
-
-
-def depth(value: object, limit: int = MAX_DEPTH) -> int:
-    """How deeply ``value`` nests lists and objects (stops counting past ``limit``)."""
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, level)
-            if deepest > limit:
-                return deepest
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, level + 1) for child in children)
-    return deepest
+    except answers.AnswersFileError as problem:
+        return None, str(problem)
 
 
 def clean_answers(raw: bytes) -> tuple[bytes, str | None]:
@@ -103,7 +71,7 @@ def clean_answers(raw: bytes) -> tuple[bytes, str | None]:
         records = answers.parse(raw)
     except answers.AnswersFileError:
         return raw, None
-    if depth(records) > MAX_DEPTH:
+    if answers.depth(records) > MAX_DEPTH:
         return REJECTED, f"{answers.FILE_NAME} nests more than {MAX_DEPTH} levels deep"
     return (json.dumps(answers.document(records), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode(), None
 

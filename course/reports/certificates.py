@@ -75,6 +75,8 @@ def certificates(*, course_dir: Path, out: Path, organisation: str = "", progres
     from peer_course.reports.data import load_cohort
 
     data = load_cohort(course_dir)
+    for problem in data.problems:
+        progress(f"note: {problem}")
     paths = write_certificates(data, out, organisation=organisation)
     progress(f"{len(paths)} certificate(s) written to {Path(out).resolve()}")
     return paths

@@ -15,7 +15,7 @@ learner's own work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +45,8 @@ class CohortData:
     scores: pd.DataFrame
     submissions: pd.DataFrame
     responses: pd.DataFrame
+    #: one line per submission whose answers could not be used (they are left out)
+    problems: list[str] = field(default_factory=list)
 
 
 def is_supervisor(student: str) -> bool:
@@ -72,12 +74,16 @@ def load_items(course_dir: Path, assessments: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def read_responses(path: Path) -> dict:
-    """The records of an answers file, or ``{}`` if it is missing, unreadable or malformed."""
+def read_responses(path: Path) -> tuple[dict, str | None]:
+    """The records of a submitted answers file and None, or ``{}`` and why it
+    could not be used (missing, a link, too large or deeply nested, not valid).
+    Never raises."""
     try:
-        return answers.read(path)
-    except (OSError, answers.AnswersFileError):
-        return {}
+        return answers.read_untrusted(path), None
+    except FileNotFoundError:
+        return {}, "no answers file"
+    except (OSError, answers.AnswersFileError) as error:
+        return {}, f"the answers file could not be used ({error})"
 
 
 def knowledge_items(items: pd.DataFrame) -> pd.DataFrame:
@@ -123,15 +129,19 @@ def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> Co
                     for grade in notebook.grades:
                         scores.append({"student": submission.student_id, "assessment": name, "item": grade.name,
                                        "score": float(grade.score or 0.0), "max_score": float(grade.max_score)})
-    responses = []
+    responses, problems = [], []
     for row in submissions:
         path = trainer.format_path("submitted", row["student"], row["assessment"]) / answers.FILE_NAME
         bank_items = {item.id: item for item in banks[row["assessment"]]}
-        responses += response_rows(row["student"], row["assessment"], read_responses(path), bank_items)
+        records, problem = read_responses(path)
+        if problem is not None:
+            problems.append(f"{row['student']}: {row['assessment']}: {problem}; their answers are left out")
+        responses += response_rows(row["student"], row["assessment"], records, bank_items)
     return CohortData(
         learners=pd.DataFrame(learners, columns=LEARNER_COLUMNS),
         items=items,
         scores=pd.DataFrame(scores, columns=SCORE_COLUMNS),
         submissions=pd.DataFrame(submissions, columns=SUBMISSION_COLUMNS),
         responses=pd.DataFrame(responses, columns=RESPONSE_COLUMNS),
+        problems=problems,
     )

@@ -52,6 +52,8 @@ def cohort_report(*, course_dir: Path, out: Path, assessments: list[str] | None 
     """Read the trainer folder and write the report to ``out``; return the HTML path."""
     progress("reading the gradebook and the submitted answers")
     data = load_cohort(course_dir, assessments=assessments)
+    for problem in data.problems:
+        progress(f"skipped: {problem}")
     progress(f"computing the report for {data.learners.shape[0]} learner(s)")
     path = write_report(build_report(data), out)
     progress(f"report written to {path}")

@@ -5,6 +5,7 @@ learner text that stays inert."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 from datetime import datetime
@@ -164,3 +165,36 @@ def test_learner_text_cannot_run_as_a_spreadsheet_formula(tmp_path, start):
         assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r")) or
                     (cell.startswith("-") and not cell.lstrip("-").replace(".", "", 1).isdigit())], name
         assert any(cell.startswith("'" + start) for cell in cells), name  # kept, as text
+
+
+def test_unusable_answers_files_are_reported_and_skipped(tmp_path):
+    from peer_course.reports.data import read_responses
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"schema_version": 1, "items": {"k1": {"value": "a"}}}), encoding="utf-8")
+    nested = tmp_path / "nested.json"
+    value: object = "x"
+    for _ in range(50):
+        value = [value]
+    nested.write_text(json.dumps({"schema_version": 1, "items": {"k1": {"value": value}}}), encoding="utf-8")
+    bomb = tmp_path / "bomb.json"
+    bomb.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(good)
+    assert read_responses(good) == ({"k1": {"value": "a"}}, None)
+    for path, why in ((nested, "nests more than"), (bomb, "could not be used"), (link, "symbolic link"),
+                      (tmp_path / "none.json", "no answers file")):
+        records, problem = read_responses(path)
+        assert records == {} and why in problem, path
+
+
+def test_the_report_command_names_skipped_submissions(tmp_path, monkeypatch):
+    from peer_course.reports import write
+
+    data = cohort()
+    data.problems.append("bo: check: the answers file could not be used (nests too deep); their answers are left out")
+    monkeypatch.setattr(write, "load_cohort", lambda course_dir, assessments=None: data)
+    lines: list[str] = []
+    write.cohort_report(course_dir=tmp_path, out=tmp_path / "out", progress=lines.append)
+    assert "skipped: bo: check: the answers file could not be used (nests too deep); their answers are left out" in lines
+    assert (tmp_path / "out" / "report.html").is_file()
