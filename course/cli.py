@@ -116,10 +116,14 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from peer_course.grading.steps import collect
 
-    collect(course_dir=_course_dir(args), assessments=args.assessment or None, update=args.update,
-            progress=_progress)
+    outcomes = collect(course_dir=_course_dir(args), assessments=args.assessment or None, update=args.update,
+                       progress=_progress)
+    refused = [o for o in outcomes if not o.ok]
+    for outcome in refused:
+        print(f"refused: {outcome.assessment} from {outcome.student}: {outcome.message}; "
+              "it stays in the exchange", file=sys.stderr)
     print("Submissions are in submitted/.")
-    return 0
+    return 1 if refused else 0
 
 
 def cmd_formgrader(args: argparse.Namespace) -> int:

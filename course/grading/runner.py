@@ -197,6 +197,25 @@ def _nbgrader_log() -> logging.Logger:
 
 
 @contextlib.contextmanager
+def nbgrader_warnings() -> Iterator[list[str]]:
+    """Collect the warnings nbgrader logs while the block runs (the list fills as
+    it runs), so a step can show them instead of discarding them."""
+    found: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(" ".join(record.getMessage().split()))
+
+    handler = Keep(logging.WARNING)
+    log = _nbgrader_log()
+    log.addHandler(handler)
+    try:
+        yield found
+    finally:
+        log.removeHandler(handler)
+
+
+@contextlib.contextmanager
 def _traitlets_log_kept() -> Iterator[None]:
     # NbGraderAPI sets the level of traitlets' global logger (a Jupyter
     # kernel's own logger, inside a notebook) before it takes ours.

@@ -26,17 +26,18 @@ a :class:`~peer_course.grading.trainer_dir.TrainerDir`.
 
 from __future__ import annotations
 
-import shutil
 import sys
-from datetime import datetime, timezone
+from collections import Counter
 from pathlib import Path
 
+from peer_course.grading.collect import COLLECTED, KEPT, REFUSED, UPDATED, safe_collect_class
 from peer_course.grading.parallel import DEFAULT_MEMORY_MB, autograde_parallel
 from peer_course.grading.roster import ID_PATTERN
 
 # nbgrader_env and run_nbgrader are imported from here by the tests and benchmarks
 # that run the nbgrader command themselves; they live in runner.py.
-from peer_course.grading.runner import FAILED, SKIPPED, Outcome, Progress, Runner, StepError, nbgrader_env, run_nbgrader
+from peer_course.grading.runner import (FAILED, SKIPPED, Outcome, Progress, Runner, StepError, nbgrader_env,
+                                        nbgrader_warnings, run_nbgrader)
 from peer_course.grading.trainer_dir import TrainerDir
 from peer_widgets.manifest import load_manifest
 
@@ -125,22 +126,33 @@ def collect(*, course_dir: Path | TrainerDir, assessments: list[str] | None = No
             progress: Progress = print) -> list[Outcome]:
     """Copy learners' submissions from the exchange into ``submitted/``.
 
-    A submission already collected is kept. With ``update``, a newer
-    submission replaces it, and the earlier one is first copied to
-    ``archive/<learner>/<assessment>/<time>/`` so nothing is lost.
+    A submission already collected is kept. With ``update``, a newer one
+    replaces it once its copy is complete; only the one replaced is first
+    moved to ``archive/<learner>/<assessment>/<time>/``, so nothing is lost.
+    Submissions that claim someone else's id, hold links or are too large are
+    refused (see :mod:`peer_course.grading.collect`): each is an outcome with
+    status ``refused`` and the reason, and stays in the exchange. nbgrader's
+    own warnings are passed on to ``progress``.
     """
     trainer = TrainerDir.of(course_dir)
     runner = Runner(trainer, progress=progress)
+    safe = safe_collect_class()
+    outcomes: list[Outcome] = []
 
     def one(api, name: str) -> None:
-        if update:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-            for student in trainer.submissions("submitted", name):
-                shutil.copytree(trainer.format_path("submitted", student, name),
-                                trainer.format_path("archive", student, name) / stamp)
-        runner.check(api.collect(name, update=update), f"collecting {name}")
+        safe.results = []
+        with nbgrader_warnings() as warnings:
+            runner.check(api.collect(name, update=update), f"collecting {name}")
+        for line in warnings:
+            progress(f"  nbgrader: {line}")
+        counts = Counter(result.status for result in safe.results)
+        progress(f"  {name}: {counts[COLLECTED]} collected, {counts[UPDATED]} updated, "
+                 f"{counts[KEPT]} already collected, {counts[REFUSED]} refused")
+        outcomes.extend(Outcome(name, r.student, r.status != REFUSED, r.reason, r.status) for r in safe.results)
 
-    return runner.each(_assessments(assessments), lambda name: f"collecting {name}", one)
+    runner.each(_assessments(assessments), lambda name: f"collecting {name}", one,
+                ExchangeFactory={"collect": safe})
+    return outcomes
 
 
 def formgrader_command(*, course_dir: Path | TrainerDir, port: int = 8888, open_browser: bool = False) -> list[str]:
