@@ -57,6 +57,16 @@ def cmd_author(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_student_versions(args: argparse.Namespace) -> int:
+    from peer_course.serving.student_version import write_released
+    from peer_widgets.manifest import load_manifest
+
+    folder = write_released(load_manifest().assessments, progress=_progress)
+    print(f"Student versions (no keys) are in {folder}. Learners' servers read them there; the sources in "
+          "assessments/ can now be closed to learners (see the hosting guide).")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from peer_course.grading.trainer_dir import TrainerDir, init_course_dir
 
@@ -198,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("author", cmd_author, "Make an nbgrader assessment from a draft item bank that holds keys.")
     p.add_argument("draft", help="the draft (YAML, mode: graded, with keys); keep it out of the repository")
     p.add_argument("--out", help="output folder (default: assessments/<id>/)")
+
+    add("student-versions", cmd_student_versions,
+        "Make the student version (no keys) of every assessment into the content's released/ folder.")
 
     p = add("init", cmd_init, "Create or refresh a trainer folder (an nbgrader course) for this course.")
     p.add_argument("folder", help="the trainer folder to create or refresh")

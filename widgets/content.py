@@ -22,6 +22,7 @@ from peer_widgets.errors import PeerCourseError
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED = "content"  # the folder inside the package that a regular install carries
 ROOT_ENV = "PEER_COURSE_ROOT"
+ASSESSMENTS_ENV = "PEER_COURSE_ASSESSMENTS"
 MANIFEST = "course.yaml"  # in modules/
 
 
@@ -59,7 +60,19 @@ def modules_dir() -> Path:
 
 
 def assessments_dir() -> Path:
-    return course_root() / "assessments"
+    """The assessments' source folders (keys in their hidden tests).
+
+    ``PEER_COURSE_ASSESSMENTS`` points the trainer's side at a private folder
+    of them, for an organisation whose graded banks are not in this repository.
+    """
+    return Path(os.environ[ASSESSMENTS_ENV]).resolve() if os.environ.get(ASSESSMENTS_ENV) else course_root() / "assessments"
+
+
+def released_dir() -> Path:
+    """The student versions of every assessment (no hidden test, no key), made by
+    ``peer-course student-versions``: what a learner's server reads where the
+    source folders are kept from learners (a course hub, a hosting image)."""
+    return course_root() / "released"
 
 
 def manifest_path() -> Path:

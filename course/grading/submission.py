@@ -17,7 +17,9 @@ as it is. For each submission this module builds a staging folder holding:
   ``MAX_DEPTH`` deep, and written afresh; an answers file that breaks these
   rules is replaced by a marker that grades as unreadable, and the trainer is
   told why;
-* the submission time (``timestamp.txt``), if it is a valid time.
+* the submission time (``timestamp.txt``), if it is a valid time, and the
+  secret ``nbgrader submit`` wrote (``submission_secret.txt``, which names
+  the learner's feedback), if it is a short plain string.
 
 The grading worker points nbgrader at this folder instead of ``submitted/``
 (the submission there is never changed) and removes it afterwards.
@@ -26,6 +28,7 @@ The grading worker points nbgrader at this folder instead of ``submitted/``
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,8 @@ MAX_ANSWERS_BYTES = answers.MAX_BYTES
 MAX_DEPTH = answers.MAX_DEPTH
 MAX_TIMESTAMP_BYTES = 200
 REJECTED = b"rejected by peer-course: see the autograde report\n"
+SECRET = "submission_secret.txt"
+SECRET_PATTERN = re.compile(rb"[A-Za-z0-9_+/=.-]{1,150}\s*")
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,20 @@ def stage(*, course_dir: Path, submitted: Path, release: Path, student: str, ass
     for path in sorted(release.iterdir()):
         if path.is_file() and not path.is_symlink() and path.name != answers.FILE_NAME:
             shutil.copy2(path, folder / path.name)
+    notes = copy_learner_files(submitted, folder)
+    stamp, why = _read_regular(submitted / "timestamp.txt", MAX_TIMESTAMP_BYTES)
+    if stamp is not None and _valid_timestamp(stamp):
+        (folder / "timestamp.txt").write_bytes(stamp)
+    elif stamp is not None or why is not None:
+        notes.append("the submission time (timestamp.txt) could not be used")
+    return Staged(folder, tuple(notes))
+
+
+def copy_learner_files(submitted: Path, folder: Path) -> list[str]:
+    """Write into ``folder`` the only two files of a submission grading uses: the
+    answers file, checked (or the rejection marker), and the secret ``nbgrader
+    submit`` wrote, which names the learner's feedback when it is released, if
+    it is a short plain string. Returns notes for the trainer."""
     notes: list[str] = []
     raw, why = _read_regular(submitted / answers.FILE_NAME, MAX_ANSWERS_BYTES)
     if why is not None:
@@ -112,12 +131,10 @@ def stage(*, course_dir: Path, submitted: Path, release: Path, student: str, ass
         (folder / answers.FILE_NAME).write_bytes(data)
         if why is not None:
             notes.append(f"the answers file was not used: {why}")
-    stamp, why = _read_regular(submitted / "timestamp.txt", MAX_TIMESTAMP_BYTES)
-    if stamp is not None and _valid_timestamp(stamp):
-        (folder / "timestamp.txt").write_bytes(stamp)
-    elif stamp is not None or why is not None:
-        notes.append("the submission time (timestamp.txt) could not be used")
-    return Staged(folder, tuple(notes))
+    secret, _ = _read_regular(submitted / SECRET, MAX_TIMESTAMP_BYTES)
+    if secret is not None and SECRET_PATTERN.fullmatch(secret):
+        (folder / SECRET).write_bytes(secret)
+    return notes
 
 
 def unstage(course_dir: Path, student: str, assessment: str) -> None:

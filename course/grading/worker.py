@@ -4,8 +4,11 @@
 long-lived worker: it imports nbgrader and loads the trainer folder's
 configuration once, then grades one submission per request read from stdin
 (a JSON line ``{"assessment", "student", "force"}``), answering each with one
-JSON line on stdout (``{"success", "log", "error"}``). Loading nbgrader costs
-about 1.5 s, which a process per submission would pay every time.
+JSON line on stdout (``{"success", "log", "error", "notes"}``). Loading
+nbgrader costs about 1.5 s, which a process per submission would pay every
+time. Each submission is graded from its clean staging copy (never the
+submission itself), under the memory limit, and every process its grading
+left behind is ended afterwards.
 
 ``python -m peer_course.grading.worker NBGRADER-ARGS`` runs one nbgrader command
 exactly as ``python -m nbgrader`` would.

@@ -31,6 +31,10 @@ from peer_widgets.manifest import load_manifest
 from peer_widgets.pages.home import SELF_ASSESSMENT_DIR
 
 DEFAULT_PORT = 8866
+# A kernel idle this long with no page connected to it is ended (its page is
+# gone: answers are saved as they are given, so nothing is lost).
+CULL_IDLE_SECONDS = 900
+CULL_INTERVAL_SECONDS = 60
 HOME = "home.ipynb"
 # Voila serves only these static files from the workspace: images for the
 # lessons. Notebooks are rendered, never served raw; responses.json never.
@@ -87,6 +91,9 @@ def voila_command(workspace: Path, *, port: int, open_browser: bool, shared: boo
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST!r}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if not open_browser:
         command.append("--no-browser")

@@ -125,9 +125,29 @@ c.JupyterHub.load_roles = [{
 # --- every user's server ---------------------------------------------------------
 # nbgrader's exchange: one root for the machine, writable by everyone (nbgrader
 # hides each submission under a random name and makes the inbox unlistable).
+# The sticky bit (1777) keeps anyone but its owner from renaming or removing
+# what is in it, and the course's own folder is made here, owned by the grader,
+# before any learner could make one of the same name and read what lands in it.
 EXCHANGE.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
 EXCHANGE.mkdir(exist_ok=True)
-EXCHANGE.chmod(0o777)
+EXCHANGE.chmod(0o1777)
+_grader = pwd.getpwnam(GRADER)
+_course_exchange = EXCHANGE / COURSE_ID
+if _course_exchange.is_symlink():
+    raise SystemExit(f"jupyterhub_config.py: {_course_exchange} is a symbolic link; remove it and start the hub again")
+_course_exchange.mkdir(exist_ok=True)
+if _course_exchange.stat().st_uid != _grader.pw_uid:
+    os.chown(_course_exchange, _grader.pw_uid, _grader.pw_gid)
+_course_exchange.chmod(0o755)
+
+# --- keys stay on the trainers' side ------------------------------------------------
+# Every learner's server runs from this installation and could read any file of
+# it. The student version of every assessment goes to released/ (learners'
+# servers read those), and the sources, whose hidden tests hold the keys, are
+# closed to all but root and the grader (peer_course.serving.keys).
+from peer_course.serving.keys import close_sources  # noqa: E402
+
+close_sources(group_id=_grader.pw_gid)
 
 _shared_env = {
     "PATH": PATH,

@@ -58,3 +58,14 @@ def test_binder_notice(workspace, monkeypatch):
     manifest = load_manifest()
     html = render_home(manifest, module_progress(manifest, workspace, ResponseStore(workspace / "r.json")), [])
     assert "This is a temporary demo session: nothing is kept after you close it." in html
+
+
+def test_shared_server_home_offers_forget_me(workspace, monkeypatch):
+    manifest = load_manifest()
+    progress = module_progress(manifest, workspace, ResponseStore(workspace / "r.json"))
+    assert "Forget me on this computer" not in render_home(manifest, progress, [])
+    monkeypatch.setenv("PEER_COURSE_SHARED", "1")
+    html = render_home(manifest, progress, [])
+    # relative to /voila/render/home.ipynb, the shared server's /voila/peer-course/forget
+    assert "<a href='../peer-course/forget'>Forget me on this computer</a>" in html
+    assert "download your answers first" in html

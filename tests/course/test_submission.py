@@ -106,3 +106,14 @@ def test_unstage_removes_the_copy_and_leaves_the_submission(folders):
     unstage(course, "ana", "check")
     assert not result.folder.exists() and not (course / ".peer-course-staging").exists()
     assert (submitted / "check.ipynb").read_text(encoding="utf-8").startswith("the learner's notebook")
+
+
+def test_the_submission_secret_is_staged_only_when_plain(folders, tmp_path):
+    _, _, submitted = folders
+    (submitted / "submission_secret.txt").write_text("ab12" * 32, encoding="utf-8")
+    assert (staged(folders).folder / "submission_secret.txt").read_text(encoding="utf-8") == "ab12" * 32
+    (submitted / "submission_secret.txt").write_text("<script>x</script>", encoding="utf-8")
+    assert not (staged(folders).folder / "submission_secret.txt").exists()
+    (submitted / "submission_secret.txt").unlink()
+    (submitted / "submission_secret.txt").symlink_to(tmp_path / "elsewhere.txt")
+    assert not (staged(folders).folder / "submission_secret.txt").exists()

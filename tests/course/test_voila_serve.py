@@ -122,3 +122,12 @@ def test_learner_pages_import_nothing_heavy(tmp_path):
     out = subprocess.run([sys.executable, "-c", LIGHT_CHECK], cwd=workspace, capture_output=True, text=True,
                          env=dict(os.environ, PEER_COURSE_DATA_DIR=str(tmp_path / "data")), check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_every_server_culls_kernels_whose_page_is_gone(tmp_path):
+    from peer_course.serving.serve import CULL_IDLE_SECONDS, voila_command
+
+    for shared in (False, True):
+        command = voila_command(tmp_path, port=8866, open_browser=False, shared=shared)
+        assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}" in command
+        assert "--MappingKernelManager.cull_connected=False" in command  # an open page keeps its kernel

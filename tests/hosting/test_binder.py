@@ -207,3 +207,30 @@ def test_binder_launch_opens_on_the_voila_course_home(binder_env, child_env, fre
         assert not (repo / "modules" / "responses.json").exists()  # viewing saves nothing
     finally:
         stop_process(server)
+
+
+@pytest.mark.slow
+def test_the_image_holds_no_key(binder_env):
+    """Learners on Binder (and on an image built the same way) can read every
+    file of it: no hidden test or key may be among them."""
+    from tests.support import leaks, oracle
+    from peer_widgets.manifest import load_manifest
+
+    repo, _, _ = binder_env
+    assert not (repo / ".git").exists()
+    names = load_manifest().assessments
+    items = [item for name in names for item in oracle.graded_items(name)]  # from this checkout's sources
+    found = []
+    # Course content is notebooks and banks (code that writes hidden tests, and
+    # the formative banks' own keys, are not graded keys).
+    content = [p for p in repo.rglob("*") if p.is_file() and p.suffix in (".ipynb", ".yaml", ".json")
+               and "items" not in p.relative_to(repo).parts[:2] and p.relative_to(repo).parts[0] != "tests"]
+    assert len(content) > 20
+    for path in sorted(content):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "BEGIN HIDDEN TESTS" in text:
+            found.append(f"{path.relative_to(repo)}: a hidden test")
+        found += [f"{path.relative_to(repo)}: {hit}" for hit in leaks.keys_in(text, items)]
+    assert found == []
+    for name in names:  # learners' servers get the student versions instead
+        assert (repo / "released" / name / f"{name}.ipynb").is_file()

@@ -34,6 +34,7 @@ import pytest
 import requests
 
 from tests.support import oracle
+from tests.support.accounts import open_to_others
 
 pytestmark = [
     pytest.mark.slow,
@@ -124,20 +125,6 @@ def make_accounts(homes: Path) -> None:
                    text=True, check=True, timeout=60)
 
 
-def open_to_others(paths: list[Path]) -> dict[Path, int]:
-    """Let other users traverse every folder above ``paths`` (the venv's Python
-    may live under a private home such as /root). Returns the modes to restore."""
-    changed: dict[Path, int] = {}
-    for path in paths:
-        for folder in [path, *path.parents]:
-            if folder.is_dir() and folder not in changed:
-                mode = folder.stat().st_mode
-                if not mode & stat.S_IXOTH:
-                    changed[folder] = stat.S_IMODE(mode)
-                    folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
-    return changed
-
-
 def ensure_proxy() -> None:
     if (HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy").exists():
         return
@@ -178,6 +165,10 @@ def accounts():
     base.chmod(0o755)
     (base / "home").mkdir()
     restore = open_to_others([ENV / "bin", Path(os.path.realpath(ENV / "bin" / "python")).parent, REPO])
+    # the hub closes the assessments' sources to learners; put this checkout back afterwards
+    sources = REPO / "assessments"
+    owners = {path: (path.stat().st_uid, path.stat().st_gid, stat.S_IMODE(path.stat().st_mode))
+              for path in [sources, *sources.rglob("*")]}
     try:
         make_accounts(base / "home")
         yield base
@@ -185,6 +176,9 @@ def accounts():
         remove_accounts()
         for folder, mode in restore.items():
             folder.chmod(mode)
+        for path, (uid, gid, mode) in owners.items():
+            os.chown(path, uid, gid)
+            path.chmod(mode)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -444,6 +438,57 @@ def test_no_learner_can_read_another_learners_files(hub, cycle):
     # a learner can read their own answers
     own = as_user(ana, f"print(open({str(hub.home(ana) / COURSE_ID / ASSESSMENT / 'responses.json')!r}).read()[:1])")
     assert own.stdout.strip() == "{"
+
+
+def test_no_learner_can_read_a_key(hub, cycle):
+    """As each learner: no file of the course installation they can read holds a
+    hidden test or a key; their self-assessment page came from released/."""
+    code = (
+        "import json, os, sys\n"
+        f"root = {str(REPO)!r}\n"
+        "found = []\n"
+        "for folder, dirs, files in os.walk(root):\n"
+        "    dirs[:] = [d for d in dirs if d not in ('.git', '.venv', 'node_modules', 'tests')]\n"
+        "    for name in files:\n"
+        "        if not name.endswith(('.ipynb', '.yaml', '.json')):\n"
+        "            continue\n"
+        "        try:\n"
+        "            text = open(os.path.join(folder, name), encoding='utf-8', errors='replace').read()\n"
+        "        except PermissionError:\n"
+        "            continue\n"
+        "        if 'BEGIN HIDDEN TESTS' in text:\n"
+        "            found.append(os.path.join(folder, name))\n"
+        "print(json.dumps(found))\n"
+    )
+    for learner in LEARNERS:
+        result = as_user(learner, code)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == [], f"{learner} can read hidden tests"
+        survey = hub.home(learner) / COURSE_ID / "self-assessment" / "core-competencies-self-assessment.ipynb"
+        assert survey.is_file() and "BEGIN HIDDEN TESTS" not in survey.read_text(encoding="utf-8")
+    # the sources are still there for the grader, who builds and grades from them
+    source = REPO / "assessments" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    assert as_user(GRADER, f"print(len(open({str(source)!r}).read()) > 0)").stdout.strip() == "True"
+
+
+def test_the_exchange_cannot_be_taken_over_by_a_learner(hub, cycle):
+    course = hub.exchange / COURSE_ID
+    assert stat.S_IMODE(hub.exchange.stat().st_mode) == 0o1777  # sticky: only owners rename or remove
+    assert course.stat().st_uid == pwd.getpwnam(GRADER).pw_uid
+    code = (
+        "import os\n"
+        f"for old, new in (({str(course)!r}, {str(course) + '-moved'!r}), "
+        f"({str(course / 'inbound')!r}, {str(course / 'inbound-moved')!r})):\n"
+        "    try:\n"
+        "        os.rename(old, new)\n"
+        "    except PermissionError:\n"
+        "        continue\n"
+        "    print('RENAMED', old)\n"
+    )
+    for learner in LEARNERS:
+        result = as_user(learner, code)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "", result.stdout
 
 
 # --- the optional PostgreSQL gradebook ------------------------------------------

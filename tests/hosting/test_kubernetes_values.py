@@ -121,7 +121,7 @@ def test_exchange_volume_matches_the_course_settings(values):
     assert volumes["nbgrader-exchange"]["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
     assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     [init] = singleuser["initContainers"]
-    assert exchange in init["command"][-1] and "chmod 0777" in init["command"][-1]
+    assert exchange in init["command"][-1] and "chmod 1777" in init["command"][-1]  # sticky
 
 
 def test_learner_pods_use_the_same_configuration_as_one_machine(values):
@@ -156,13 +156,19 @@ def test_extra_config_runs_and_sets_up_the_grader_pod(values, monkeypatch):
     exec(compile(code, "extraConfig/peer-course.py", "exec"), {"c": c})  # noqa: S102 (our own file)
     monkeypatch.setenv("PEER_COURSE_DB_URL", "postgresql://grader@db/gradebook")
     hook = c.KubeSpawner.pre_spawn_hook
-    learner = FakeSpawner(user=SimpleNamespace(name="ana", id=7), environment={}, cmd=None, default_url="")
+    learner = FakeSpawner(user=SimpleNamespace(name="ana", id=7), environment={}, cmd=None, default_url="",
+                          volumes=[], volume_mounts=[])
     hook(learner)
     assert learner.environment == {} and learner.cmd is None
+    assert learner.volumes == [] and learner.volume_mounts == []  # no learner pod sees the sources
     assert c.KubeSpawner.uid(learner) == 100007
     grader = FakeSpawner(user=SimpleNamespace(name="grader-peer-course", id=1), environment={}, cmd=None,
-                         default_url="")
+                         default_url="", volumes=[], volume_mounts=[])
     hook(grader)
+    assert grader.environment["PEER_COURSE_ASSESSMENTS"] == "/srv/peer-course-assessments"
+    assert grader.volume_mounts == [{"name": "assessments", "readOnly": True,
+                                     "mountPath": "/srv/peer-course-assessments"}]
+    assert grader.volumes[0]["persistentVolumeClaim"]["claimName"] == "peer-course-assessments"
     assert grader.environment["PEER_COURSE_DB_URL"] == "postgresql://grader@db/gradebook"
     assert grader.environment["JUPYTER_CONFIG_PATH"].split(":")[0].endswith("/jupyter-config/formgrader")
     assert grader.default_url == "/formgrader"

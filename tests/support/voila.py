@@ -29,20 +29,24 @@ class VoilaServer:
     """``peer-course serve``'s Voila command on a free port, for one course folder.
 
     ``shared`` runs the shared-server mode (a cookie per browser). Each
-    server has its own per-user data folder, as a learner's computer would.
+    server has its own per-user data folder, as a learner's computer would;
+    ``env`` is added to its environment and ``args`` to its command line.
     """
 
-    def __init__(self, workspace: Path, *, shared: bool = False, data_dir: Path):
+    def __init__(self, workspace: Path, *, shared: bool = False, data_dir: Path, env: dict[str, str] | None = None,
+                 args: list[str] | None = None):
         self.workspace = workspace
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(data_dir),
-                   PEER_COURSE_CACHE_DIR=str(data_dir.parent / "cache"))
+                   PEER_COURSE_CACHE_DIR=str(data_dir.parent / "cache"), **(env or {}))
         env.pop("PEER_COURSE_RESPONSES", None)
         self.log_path = workspace.parent / f"voila-{self.port}.log"
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(voila_command(workspace, port=self.port, open_browser=False, shared=shared),
-                                        env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        command = voila_command(workspace, port=self.port, open_browser=False, shared=shared)
+        replaced = {arg.split("=", 1)[0] for arg in args or []}  # a setting given twice is an error
+        command = [arg for arg in command if arg.split("=", 1)[0] not in replaced] + list(args or [])
+        self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             wait_for_http(self.base + "/voila/", process=self.process, log=self.log_path, timeout=90)
         except Exception:

@@ -123,6 +123,10 @@ def _notices(notices: list[str]) -> list[str]:
         parts.append("<p class='peer-notice' role='note'>" + e(_(
             "Your answers are kept for this browser only, and no one else using this server can see them. "
             "To continue on another device, download your answers and restore them there.")) + "</p>")
+        # Relative to /voila/render/home.ipynb: the shared server's /voila/peer-course/forget.
+        parts.append("<p class='peer-forget'><a href='../peer-course/forget'>" + e(_("Forget me on this computer"))
+                     + "</a> " + e(_("(on a shared computer, when you are done: download your answers first, "
+                                     "because this browser will no longer reach them)")) + "</p>")
     return parts
 
 

@@ -30,6 +30,18 @@ c.Exchange.root = str(_trainer.exchange)
 # from source/; the answers must never be replaced that way.
 c.Autograde.exclude_overwriting = {name: ["responses.json"] for name in __ASSESSMENTS__}
 
+# Autograde runs the trainer's own notebook, never the learner's cells or files,
+# however it is started (peer-course autograde, the Formgrader's button, the
+# nbgrader command): see peer_course.grading.sanitize.
+c.Autograde.sanitize_preprocessors = [
+    "peer_course.grading.sanitize.UseTrainerNotebook",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # nbgrader puts hidden tests back when it autogrades, and its feedback shows
 # them; ours hold the keys, so feedback strips them again before rendering.
 c.GenerateFeedback.preprocessors = [

@@ -10,3 +10,9 @@ c.Exchange.root = os.environ.get("PEER_COURSE_EXCHANGE", "/srv/nbgrader/exchange
 # Each course has its own folder in the exchange and in a learner's home
 # (~/<course id>/<assessment>/), beside the lesson pages in ~/peer-course/.
 c.Exchange.path_includes_course = True
+
+# A submission carries what the assessment needs and nothing the answer store
+# keeps for itself: its lock file, or a temporary file a killed save left
+# (the store removes those on its next save; grading never reads them).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            ".responses.json.lock", ".responses.json.*.tmp"]

@@ -4,7 +4,7 @@
 # runs once, as a hub service, for trainers only).
 import logging
 
-from peer_widgets.content import CourseRootError
+from peer_widgets.errors import PeerCourseError
 from peer_course.serving.serve import FILE_ALLOWLIST, default_workspace, prepare_workspace
 
 c = get_config()  # noqa: F821 (provided by Jupyter Server)
@@ -21,5 +21,5 @@ c.VoilaConfiguration.file_allowlist = FILE_ALLOWLIST
 # can still reach their files and assessments.
 try:
     prepare_workspace(default_workspace())
-except (OSError, CourseRootError) as error:
+except (OSError, PeerCourseError) as error:
     logging.getLogger("peer_course").error("could not prepare the course folder: %s", error)
