@@ -23,16 +23,18 @@ class ManifestError(PeerCourseError):
 
 @dataclass(frozen=True)
 class Module:
+    """One module of the course, as the manifest lists it."""
+
     id: str
-    number: int
+    number: int  #: its place in the course, from 1
     title: str
-    notebook: str
-    bank: str
-    minutes: int
-    categories: tuple[str, ...]
-    sources: tuple[str, ...]
-    objectives: tuple[str, ...]
-    assessment: str | None = None
+    notebook: str  #: the lesson notebook, relative to modules/
+    bank: str  #: its formative item bank, relative to modules/
+    minutes: int  #: about how long it takes
+    categories: tuple[str, ...]  #: the competency categories it teaches
+    sources: tuple[str, ...]  #: the source documents it draws on (file names)
+    objectives: tuple[str, ...]  #: what a learner will be able to do
+    assessment: str | None = None  #: its graded assessment, if any
 
 
 @dataclass(frozen=True)

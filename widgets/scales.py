@@ -38,28 +38,19 @@ class Scale:
         return [(_(text), level) for level, text in self.levels]
 
 
+# (stored id, label) pairs, most to least, as the source documents list them.
 COMPETENCY = Scale(
     id="competency",
-    levels=(
-        ("advanced", N_("Advanced")),
-        ("proficient", N_("Proficient")),
-        ("developing", N_("Developing")),
-        ("not-enough-information", N_("Not Enough Information")),
-        ("not-applicable", N_("Not Applicable")),
-    ),
+    levels=(("advanced", N_("Advanced")), ("proficient", N_("Proficient")), ("developing", N_("Developing")),
+            ("not-enough-information", N_("Not Enough Information")), ("not-applicable", N_("Not Applicable"))),
     # The evaluation form requires a comment for these two levels.
     comment_required=frozenset({"developing", "not-enough-information"}),
 )
 
 AGREEMENT = Scale(
     id="agreement",
-    levels=(
-        ("strongly-agree", N_("Strongly Agree")),
-        ("agree", N_("Agree")),
-        ("neutral", N_("Neutral / Not Sure")),
-        ("disagree", N_("Disagree")),
-        ("strongly-disagree", N_("Strongly Disagree")),
-    ),
+    levels=(("strongly-agree", N_("Strongly Agree")), ("agree", N_("Agree")), ("neutral", N_("Neutral / Not Sure")),
+            ("disagree", N_("Disagree")), ("strongly-disagree", N_("Strongly Disagree"))),
 )
 
 SCALES = {scale.id: scale for scale in (COMPETENCY, AGREEMENT)}

@@ -83,7 +83,10 @@ def bar_chart(labels: list[str], series: list[tuple[str, str, list[float]]], *, 
     return "".join(parts)
 
 
-def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort report", row_limit: int = 2000) -> str:
+def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort report", row_limit: int = 2000,
+                  problems: list[str] | tuple[str, ...] = ()) -> str:
+    """The report as one HTML page; ``problems`` (submissions whose answers could
+    not be used, from :class:`~peer_course.reports.data.CohortData`) are listed first."""
     learners = tables["learners"]
     profile = tables["cohort_profile"]
     gaps = tables["self_vs_supervisor"]
@@ -92,6 +95,10 @@ def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort repor
     free = tables["free_text"]
     flagged = learners[learners["needs_support"]]
     body = []
+    if problems:
+        body.append("<h2>Answers that could not be used</h2><p class=\"note\">These submissions are left out "
+                    "of every table below:</p><ul>" + "".join(f"<li>{esc(problem)}</li>" for problem in problems)
+                    + "</ul>")
     body.append("<h2>Cohort profile by competency category</h2>")
     labels = list(profile["category_name"])
     body.append(bar_chart(labels, [("Mean knowledge score", BLUE, list(profile["mean_score_pct"])),

@@ -34,7 +34,8 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Cohort report") -> Path:
+def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Cohort report",
+                 problems: list[str] | tuple[str, ...] = ()) -> Path:
     """Write every table as ``<name>.csv`` (text cells inert in spreadsheets) and
     the HTML report ``report.html``; return the HTML path."""
     out = Path(out)
@@ -43,7 +44,7 @@ def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Co
         # RFC 4180 line ends, so a carriage return inside learner text is quoted, never a row break
         inert(tables[name]).to_csv(out / f"{name}.csv", index=False, lineterminator="\r\n")
     path = out / "report.html"
-    path.write_text(render_report(tables, title=title), encoding="utf-8")
+    path.write_text(render_report(tables, title=title, problems=problems), encoding="utf-8")
     return path
 
 
@@ -55,6 +56,6 @@ def cohort_report(*, course_dir: Path, out: Path, assessments: list[str] | None 
     for problem in data.problems:
         progress(f"skipped: {problem}")
     progress(f"computing the report for {data.learners.shape[0]} learner(s)")
-    path = write_report(build_report(data), out)
+    path = write_report(build_report(data), out, problems=data.problems)
     progress(f"report written to {path}")
     return path

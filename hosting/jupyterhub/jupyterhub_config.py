@@ -35,6 +35,7 @@
 #   PEER_HUB_API_PORT, PEER_HUB_PROXY_API_PORT, PEER_HUB_FORMGRADER_PORT
 #                                     loopback ports used inside the machine [8081, 8001, 9999]
 #   PEER_HUB_ENV              the Python environment for every server [the hub's own]
+#   PEER_HUB_GRADER_MEMORY_MB data memory for the Formgrader and the kernels it grades with [4096]
 #
 # The hub runs as root (it starts each user's server as that user). Put TLS in
 # front of it (a reverse proxy, or c.JupyterHub.ssl_cert / ssl_key) before real
@@ -190,8 +191,10 @@ c.JupyterHub.services = [{
     "url": f"http://127.0.0.1:{setting('PEER_HUB_FORMGRADER_PORT', '9999')}",
     "user": GRADER,
     "cwd": str(COURSE_DIR.parent),
-    "command": ["/bin/sh", "-c", 'peer-course init "$PEER_COURSE_DIR" && cd "$PEER_COURSE_DIR" '
-                "&& exec jupyterhub-singleuser"],
+    # The Formgrader's own autograde runs kernels in this server: they share its
+    # data-memory limit (PEER_HUB_GRADER_MEMORY_MB), as peer-course autograde's workers do.
+    "command": ["/bin/sh", "-c", f"ulimit -d {int(setting('PEER_HUB_GRADER_MEMORY_MB', '4096')) * 1024} && "
+                'peer-course init "$PEER_COURSE_DIR" && cd "$PEER_COURSE_DIR" && exec jupyterhub-singleuser'],
     "environment": {
         **_shared_env,
         "PEER_COURSE_DIR": str(COURSE_DIR),

@@ -155,6 +155,10 @@ def test_released_notebook_runs_for_a_learner(cycle, tmp_path):
         state = json.dumps(nb.metadata.get("widgets", {}))
         assert len(state) > 1000  # the page's widgets were really built
         assert keys_in(state, graded_items(name)) == [], name  # no key in any widget's state
+        from nbconvert import HTMLExporter
+
+        page, _ = HTMLExporter().from_notebook_node(nb)  # the page as rendered for the learner
+        assert keys_in(page, graded_items(name)) == [] and "BEGIN HIDDEN TESTS" not in page, name
         bad = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
         assert bad == [], name

@@ -195,6 +195,9 @@ def test_the_report_command_names_skipped_submissions(tmp_path, monkeypatch):
     data.problems.append("bo: check: the answers file could not be used (nests too deep); their answers are left out")
     monkeypatch.setattr(write, "load_cohort", lambda course_dir, assessments=None: data)
     lines: list[str] = []
+    data.problems.append(f"{SCRIPT}: check: no answers file; their answers are left out")
     write.cohort_report(course_dir=tmp_path, out=tmp_path / "out", progress=lines.append)
     assert "skipped: bo: check: the answers file could not be used (nests too deep); their answers are left out" in lines
-    assert (tmp_path / "out" / "report.html").is_file()
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<li>bo: check: the answers file could not be used (nests too deep); their answers are left out</li>" in page
+    assert SCRIPT not in page and "&lt;script&gt;" in page

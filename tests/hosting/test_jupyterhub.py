@@ -471,6 +471,13 @@ def test_no_learner_can_read_a_key(hub, cycle):
     assert as_user(GRADER, f"print(len(open({str(source)!r}).read()) > 0)").stdout.strip() == "True"
 
 
+def test_the_formgrader_runs_under_a_memory_limit(hub, cycle):
+    pids = processes_of(GRADER)
+    limits = [next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                   if line.startswith("Max data size")) for pid in pids]
+    assert limits and all(line.split()[3] == str(4096 * 1024 * 1024) for line in limits), limits
+
+
 def test_the_exchange_cannot_be_taken_over_by_a_learner(hub, cycle):
     course = hub.exchange / COURSE_ID
     assert stat.S_IMODE(hub.exchange.stat().st_mode) == 0o1777  # sticky: only owners rename or remove
