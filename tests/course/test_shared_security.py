@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 
 import pytest
@@ -64,7 +65,14 @@ def channels(server: VoilaServer, kernel_id: str, cookie: str | None) -> int:
         socket.close()
         return 101
 
-    return asyncio.run(connect())
+    # A thread of its own: Playwright's sync API may be running an event loop in
+    # this one (the browser tests share the session), and asyncio.run refuses that.
+    result: list[int] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(connect())))
+    thread.start()
+    thread.join(90)
+    assert result, "the widget channel did not answer"
+    return result[0]
 
 
 def test_a_kernel_answers_only_its_learner(server):
