@@ -39,6 +39,7 @@ def clean_graded_folder(graded: Path, release: Path, submitted: Path) -> list[st
     """Leave in ``graded`` only the released files (as released), the time
     stamp and a checked answers file; return notes for the trainer."""
     released = {path.name for path in release.iterdir() if path.is_file()}
+    graded.mkdir(parents=True, exist_ok=True)  # nbgrader makes it only when it had files to copy
     for entry in list(graded.iterdir()):
         if entry.name in KEEP:
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from peer_course.grading import collect as collect_module
+from peer_course.grading.runner import StepError
 from peer_course.grading.steps import build, collect
 from peer_course.grading.trainer_dir import init_course_dir
 
@@ -115,7 +116,7 @@ def test_an_update_replaces_only_after_the_new_copy_is_complete(course, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(shutil, "copytree", failing_copytree)
-    with pytest.raises(Exception):
+    with pytest.raises(StepError, match="No space left on device"):
         collect(course_dir=trainer, assessments=[NAME], update=True, progress=lambda m: None)
     assert (trainer / "submitted" / "nobody" / NAME / "timestamp.txt").read_text() == first  # nothing lost
     assert not [p for p in (trainer / "submitted" / "nobody").iterdir() if p.name.startswith(".incoming")]

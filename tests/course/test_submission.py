@@ -117,3 +117,13 @@ def test_the_submission_secret_is_staged_only_when_plain(folders, tmp_path):
     (submitted / "submission_secret.txt").unlink()
     (submitted / "submission_secret.txt").symlink_to(tmp_path / "elsewhere.txt")
     assert not (staged(folders).folder / "submission_secret.txt").exists()
+
+
+def test_the_graded_folder_is_cleaned_even_before_nbgrader_made_it(folders):
+    from peer_course.grading.sanitize import clean_graded_folder
+
+    course, release, submitted = folders
+    (submitted / "responses.json").write_text(json.dumps(GOOD), encoding="utf-8")
+    graded = course / "autograded" / "ana" / "check"  # an assessment with no file but its notebook
+    assert clean_graded_folder(graded, release, submitted) == []
+    assert sorted(p.name for p in graded.iterdir()) == ["items.yaml", "responses.json"]
