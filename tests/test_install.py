@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.net import free_port, stop, wait_for_http
+from tests.support.net import free_port, stop, wait_for_http, wait_until_gone
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -92,3 +92,4 @@ def test_the_installed_command_serves_the_course_home(installed, tmp_path):
         assert "Error" not in log.read_text(errors="replace")
     finally:
         stop(process)
+    assert wait_until_gone("voila", f"--port={port}") == []  # stopping serve stops its Voila

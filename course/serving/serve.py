@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -116,7 +117,15 @@ def serve(*, workspace: Path, port: int = DEFAULT_PORT, open_browser: bool = Tru
               f"{workspace / '.learners'}")
     print(f"Open the course at: {home_url(port)}", flush=True)
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    voila = subprocess.Popen(voila_command(workspace, port=port, open_browser=open_browser, shared=shared), env=env)
+    # Stopping `peer-course serve` (Ctrl+C, or SIGTERM from a service manager) stops
+    # Voila with it; Voila's kernels notice their parent is gone and end too.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: voila.terminate())
     try:
-        return subprocess.call(voila_command(workspace, port=port, open_browser=open_browser, shared=shared), env=env)
+        return voila.wait()
     except KeyboardInterrupt:
+        voila.terminate()
+        voila.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -14,7 +14,7 @@ import requests
 from peer_widgets.manifest import load_manifest
 from peer_course.serving.serve import home_url, prepare_workspace
 from peer_widgets import load_bank
-from tests.support.net import free_port
+from tests.support.net import free_port, wait_until_gone
 from tests.support.voila import VoilaServer
 
 pytestmark = pytest.mark.slow
@@ -101,6 +101,8 @@ def test_serve_command_prints_the_address_and_serves_it(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+    # stopping `peer-course serve` stops its Voila server (no server left behind)
+    assert wait_until_gone("voila", f"--port={port}") == []
 
 
 LIGHT_CHECK = """

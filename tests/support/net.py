@@ -55,3 +55,26 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=timeout)
+
+
+def processes_with(*fragments: str) -> list[int]:
+    """The ids of running processes whose command line holds every fragment."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if all(fragment in command for fragment in fragments):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(*fragments: str, timeout: float = 30) -> list[int]:
+    """Wait for every process matching ``fragments`` to end; return those still running."""
+    deadline = time.monotonic() + timeout
+    while (left := processes_with(*fragments)) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return left
