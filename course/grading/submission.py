@@ -138,11 +138,10 @@ def copy_learner_files(submitted: Path, folder: Path) -> list[str]:
 
 
 def unstage(course_dir: Path, student: str, assessment: str) -> None:
-    """Remove a submission's staging folder (and the learner's folder if now empty)."""
-    root = Path(course_dir) / STAGING_DIR
-    shutil.rmtree(root / student / assessment, ignore_errors=True)
-    for empty in (root / student, root):
-        try:
-            empty.rmdir()
-        except OSError:
-            break
+    """Remove a submission's staging folder.
+
+    Only that folder: the learner's and the staging root are left (empty), since
+    another worker may at that moment be staging this learner's other
+    assessment, and removing a parent under it would fail that grading.
+    """
+    shutil.rmtree(Path(course_dir) / STAGING_DIR / student / assessment, ignore_errors=True)

@@ -210,7 +210,7 @@ def test_nothing_submitted_is_copied_into_the_graded_folder(graded):
 
 def test_staging_is_cleaned_up(graded):
     course, *_ = graded
-    assert not (course / ".peer-course-staging").exists()
+    assert [p for p in (course / ".peer-course-staging").rglob("*") if p.is_file()] == []
 
 
 def test_every_submission_is_graded(graded):

@@ -104,7 +104,7 @@ def test_unstage_removes_the_copy_and_leaves_the_submission(folders):
     course, _, submitted = folders
     result = staged(folders)
     unstage(course, "ana", "check")
-    assert not result.folder.exists() and not (course / ".peer-course-staging").exists()
+    assert not result.folder.exists()
     assert (submitted / "check.ipynb").read_text(encoding="utf-8").startswith("the learner's notebook")
 
 
@@ -127,3 +127,14 @@ def test_the_graded_folder_is_cleaned_even_before_nbgrader_made_it(folders):
     graded = course / "autograded" / "ana" / "check"  # an assessment with no file but its notebook
     assert clean_graded_folder(graded, release, submitted) == []
     assert sorted(p.name for p in graded.iterdir()) == ["items.yaml", "responses.json"]
+
+
+def test_unstaging_never_pulls_a_folder_from_under_another_worker(folders):
+    """Two workers grade one learner's two assessments at once: one finishing
+    must not remove the folders the other is staging into."""
+    course, release, submitted = folders
+    other = stage(course_dir=course, submitted=submitted, release=release, student="ana", assessment="other")
+    staged(folders)
+    unstage(course, "ana", "check")
+    assert sorted(p.name for p in other.folder.iterdir())  # still there, whole
+    stage(course_dir=course, submitted=submitted, release=release, student="ana", assessment="check")
