@@ -54,6 +54,9 @@ class Page:
     """
 
     def __init__(self, bank_path: str | Path, folder: str | Path | None = None):
+        from peer_widgets.pages.request import before_answers_load
+
+        before_answers_load()
         self.folder = Path.cwd() if folder is None else Path(folder)
         self.error: str | None = None
         self.bank: ItemBank | None = None
