@@ -5,9 +5,14 @@ Format (``schema_version`` 1)::
     {
       "schema_version": 1,
       "items": {
-        "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>}
+        "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>,
+                      "checked": true}
       }
     }
+
+``attempts`` counts the learner's checks of a formative answer; ``checked``
+(optional) says the saved answer is the one last checked, so its feedback is
+shown again after a reload.
 
 Everything that reads or writes this file (the learner's store, grading,
 reports, download and restore) goes through :func:`parse`, :func:`read` and
@@ -69,6 +74,8 @@ def validate_records(items: Any) -> str | None:
             return f"item '{key}' has no value"
         if not isinstance(record.get("attempts", 0), int):
             return f"item '{key}' has a non-integer attempts count"
+        if not isinstance(record.get("checked", False), bool):
+            return f"item '{key}' has a 'checked' mark that is not true or false"
     return None
 
 

@@ -209,11 +209,27 @@ class ResponseStore:
     def save(self, item_id: str, value: Any) -> dict[str, Any]:
         """Record an answer now and return the stored record.
 
+        The attempt count is kept (attempts are checks, see :meth:`check`);
+        a check stays recorded only while the answer is the one checked.
+
         Raises
         ------
         StoreError
             If the store is read-only or the file cannot be written.
         """
+        return self._record(item_id, value, check=False)
+
+    def check(self, item_id: str, value: Any) -> dict[str, Any]:
+        """Record that the learner checked ``value``: one more attempt.
+
+        Raises
+        ------
+        StoreError
+            If the store is read-only or the file cannot be written.
+        """
+        return self._record(item_id, value, check=True)
+
+    def _record(self, item_id: str, value: Any, *, check: bool) -> dict[str, Any]:
         if self.read_only:
             raise StoreError(_("Answers are not saved here (read-only)."))
         try:
@@ -229,11 +245,14 @@ class ResponseStore:
                 if held:
                     self._remove_stale_temporaries()
                 previous = items.get(item_id, {})
+                unchanged = "value" in previous and previous["value"] == value
                 record = {
                     "value": value,
-                    "answered_at": now(),
-                    "attempts": int(previous.get("attempts", 0)) + 1,
+                    "answered_at": previous.get("answered_at") or now() if unchanged else now(),
+                    "attempts": int(previous.get("attempts", 0)) + (1 if check else 0),
                 }
+                if check or (unchanged and previous.get("checked") is True):
+                    record["checked"] = True
                 items[item_id] = record
                 self._write_file(items)
                 self._items = items

@@ -38,15 +38,18 @@ def test_answer_by_click_and_keyboard_then_reload(browser, course_server):
     page.wait_for_selector(".peer-item", timeout=120_000)
     page.wait_for_load_state("networkidle")
 
-    # 1. a click on a wrong option: saved, with feedback that explains why
+    # 1. a click on a wrong option is saved; "Check my answer" explains why it is not the best
     box = item_box(page, first.prompt)
     wrong = next(o for o in first.options if o.id != first.key)
     radio(box, first, wrong.id).click()
+    box.get_by_text("Saved.").wait_for(timeout=30_000)
+    assert not box.get_by_text("Not quite.").is_visible()
+    box.get_by_role("button", name="Check my answer").click()
     box.get_by_text("Not quite.").wait_for(timeout=30_000)
     assert box.get_by_text(wrong.feedback).is_visible()
     screenshot(page, "module")
 
-    # 2. the keyboard: focus the first radio of the second item, arrow down to the key, which selects it
+    # 2. the keyboard: focus the first radio of the second item, arrow down to the key, then check
     box2 = item_box(page, second.prompt)
     radios = box2.get_by_role("radio")
     radios.first.focus()
@@ -54,6 +57,8 @@ def test_answer_by_click_and_keyboard_then_reload(browser, course_server):
     key_index = [o.id for o in second.options].index(second.key)
     for _ in range(key_index):
         page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # to "Check my answer"
+    page.keyboard.press("Enter")
     box2.get_by_text("That's right.").wait_for(timeout=30_000)
     assert box2.get_by_text(second.option(second.key).feedback).is_visible()
 

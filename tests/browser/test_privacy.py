@@ -30,8 +30,7 @@ def test_private_reflection_never_leaves(browser, course_server, tmp_path):
     box = page.locator(".peer-item-reflection").first
     box.scroll_into_view_if_needed()
     textarea = box.get_by_role("textbox")
-    textarea.fill(SECRET)
-    page.keyboard.press("Tab")  # leaving the box saves it
+    textarea.fill(SECRET)  # saved while typing, after a short pause
     box.get_by_text("Saved privately.").wait_for(timeout=30_000)
 
     answers = (workspace / "responses.json").read_text(encoding="utf-8")

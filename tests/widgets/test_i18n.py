@@ -43,7 +43,8 @@ def spanish(tmp_path, monkeypatch):
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "Your answer"\nmsgstr "Tu respuesta"\n\n'
         'msgid "Developing"\nmsgstr "En desarrollo"\n\n'
-        'msgid "Saved."\nmsgstr "Guardado."\n', encoding="utf-8")
+        'msgid "Saved."\nmsgstr "Guardado."\n\n'
+        'msgid "Check my answer"\nmsgstr "Revisar mi respuesta"\n', encoding="utf-8")
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
     monkeypatch.setattr(i18n, "_catalogues", {})
     yield
@@ -52,16 +53,19 @@ def spanish(tmp_path, monkeypatch):
 
 @pytest.mark.usefixtures("no_kernel", "spanish")
 def test_spanish_catalogue_translates_widgets(notebook_dir, monkeypatch):
+    from tests.widgets.test_items import browser_sends
+
     monkeypatch.setenv("PEER_COURSE_LANG", "es")
     bank = load_bank(FIXTURE)
     single = make_widget(bank["s-single"], ResponseStore.for_folder(), private_store())
-    assert single.choice.description == "Tu respuesta"
-    single.choice.set_state({"index": 1})
-    assert single.status.value == "<span class=\"peer-saved\">Guardado.</span>"
+    assert single.spec["strings"]["check"] == "Revisar mi respuesta"
+    browser_sends(single, "b")
+    assert single.status["text"] == "Guardado."
     rating = make_widget(bank["s-rate"], ResponseStore.for_folder(), private_store())
-    assert ("En desarrollo", "developing") in rating.rating.options
+    levels = [(level["label"], level["id"]) for level in rating.spec["levels"]]
+    assert ("En desarrollo", "developing") in levels
     # untranslated strings fall back to English
-    assert rating.rating.options[0] == ("Advanced", "advanced")
+    assert levels[0] == ("Advanced", "advanced")
     assert i18n.available_languages() == ["en", "es"]
 
 

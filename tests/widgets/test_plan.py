@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from peer_widgets import load_bank, make_widget
+from tests.widgets.test_items import browser_sends
 from peer_widgets.pages.plan import DevelopmentPlan, summarise
 from peer_widgets.store import ResponseStore
 
@@ -36,8 +37,8 @@ def test_plan_updates_as_learner_rates(tmp_path, notebook_dir):
     plan = DevelopmentPlan(widgets)
     assert "Not finished yet" in plan.value
     for widget in widgets[:2]:
-        widget.rating.set_state({"index": 0})
+        browser_sends(widget, {"rating": "advanced", "comment": ""})
     assert "Your strengths" in plan.value
     assert "I. Engages peers in collaborative and caring relationships (2 of 2 rated)" in plan.value
-    widgets[2].rating.set_state({"index": 2})
+    browser_sends(widgets[2], {"rating": "developing", "comment": ""})
     assert "Areas to grow (at least one Developing)</h3><ul><li>VIII. Helps peers to manage crises (1 of 1 rated)" in plan.value

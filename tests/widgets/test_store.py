@@ -25,13 +25,19 @@ def test_save_writes_versioned_document(notebook_dir):
     document = read(notebook_dir / FILE_NAME)
     assert document["schema_version"] == 1
     assert document["items"]["q1"]["value"] == "b"
-    assert document["items"]["q1"]["attempts"] == 1
+    assert document["items"]["q1"]["attempts"] == 0  # attempts are checks, not saves
     assert document["items"]["q1"]["answered_at"] == record["answered_at"]
     assert record["answered_at"].endswith("Z")
     store.save("q1", "c")
     assert read(notebook_dir / FILE_NAME)["items"]["q1"] == {**store.get("q1")}
-    assert store.get("q1")["attempts"] == 2
     assert store.get("q1")["value"] == "c"
+    store.check("q1", "c")
+    assert store.get("q1")["attempts"] == 1 and store.get("q1")["checked"] is True
+    store.save("q1", "c")  # the same answer again: still the one checked
+    assert store.get("q1")["checked"] is True
+    store.save("q1", "a")  # a new answer has not been checked
+    assert store.get("q1")["attempts"] == 1 and "checked" not in store.get("q1")
+    assert read(notebook_dir / FILE_NAME)["items"]["q1"] == {**store.get("q1")}
 
 
 def test_write_is_atomic_rename(notebook_dir, monkeypatch):

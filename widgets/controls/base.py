@@ -1,14 +1,19 @@
-"""The base every item widget builds on: prompt, saving, status, feedback.
+"""The base every question widget builds on: what the browser is told,
+saving, checking and feedback.
 
-An item widget is a ``VBox`` that is also a ``ValueWidget``: ``value`` holds
-the answer in exactly the form saved to ``responses.json``. ``value`` is not
-synced to the browser (the browser talks to the child controls), so an answer
-never travels through widget state it does not need to.
+A question is one widget model drawn by ``static/peer.js`` as a section with
+a heading, and its controls in a fieldset whose legend is the question, so a
+screen reader names every option's group. The browser is sent ``spec`` (the
+question, its options and the interface's words, never a key) and sends back
+``answer``: the controls' state, in the form each subclass documents.
+``value`` is not synced: it is the answer in exactly the form saved to
+``responses.json``, made from ``answer`` by the subclass and checked by the
+item's kind (:mod:`peer_widgets.kinds`), which also decides the feedback.
 
-Subclasses build their controls in ``_build_controls``, turn control state
-into a value in ``_value_from_controls`` and put a saved value back into the
-controls in ``_show_value``. What a value may be, and the feedback it gets,
-are the item kind's rules (:mod:`peer_widgets.kinds`), never the widget's.
+Saving and checking are apart. An answer is saved the moment it is given;
+feedback appears only when the learner presses "Check my answer", and only
+checks count as attempts. A check is remembered with the answer, so after a
+reload the feedback is shown again only if the answer has not changed since.
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import ipywidgets as w
 from peer_widgets.categories import get_category
+from peer_widgets.controls.view import PeerView
 from peer_widgets.i18n import gettext as _
 from peer_widgets.items import Item
 from peer_widgets.kinds import AnswerProblem, kind_of
 from peer_widgets.store import ResponseStore, StoreError
 from traitlets import Any as AnyTrait
-from traitlets import Bool, Instance, TraitError, Unicode, observe, validate
+from traitlets import Bool, Dict, Instance, Int, TraitError, Unicode, observe, validate
 
 
 def text_html(text: str, tag: str = "p", css_class: str | None = None) -> str:
@@ -32,8 +37,20 @@ def text_html(text: str, tag: str = "p", css_class: str | None = None) -> str:
     return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
 
 
-class ItemWidget(w.VBox, w.ValueWidget):
-    """One course item on a page, saving its answer the moment it is given.
+VERDICTS = {True: "correct", False: "incorrect", None: "partial"}
+
+
+def verdict_heading(correct: bool | None) -> str:
+    """The verdict in words and a symbol (never colour alone)."""
+    if correct is True:
+        return "\u2714 " + _("That's right.")
+    if correct is False:
+        return "\u2716 " + _("Not quite.")
+    return "\u25d1 " + _("Partly right.")
+
+
+class ItemWidget(PeerView):
+    """One course question on a page, saving its answer the moment it is given.
 
     Parameters
     ----------
@@ -45,71 +62,110 @@ class ItemWidget(w.VBox, w.ValueWidget):
         Where private drafts are kept (only reflections have any).
     kind
         The item's kind (default: looked up from ``item.type``).
+    number, total
+        The question's place on its page ("Question 3 of 22").
     """
+
+    view = Unicode("item").tag(sync=True)
+    spec = Dict(help="What the browser draws: the question, its options and the words of the interface.").tag(sync=True)
+    answer = AnyTrait(None, allow_none=True, help="The controls' state, as the browser sends it.").tag(sync=True)
+    revision = Int(0, help="Counts the browser's changes, so it knows which one was saved last.").tag(sync=True)
+    saved_revision = Int(0, help="The last browser change that is safely saved.").tag(sync=True)
+    feedback = Dict(help="What to show under the question: verdict, heading, parts, or a notice.").tag(sync=True)
+    status = Dict(help="A short status line: text, tone (saved, error, info) and whether to announce it.").tag(sync=True)
+    checked = Bool(False, help="Feedback is showing for the current answer.").tag(sync=True)
 
     value = AnyTrait(None, allow_none=True, help="The answer, in the form saved to responses.json (None: unanswered).")
     saved_at = Unicode("", help="When the answer was last saved (UTC ISO 8601), or '' if never.")
-    attempts = AnyTrait(0, help="How many times an answer has been saved for this item.")
-    show_feedback = Bool(True, help="Show explanatory feedback after an answer (formative items only).")
+    attempts = AnyTrait(0, help="How many times the learner has checked this answer.")
     item = Instance(Item, help="The item this widget shows.")
 
     def __init__(self, item: Item, store: ResponseStore | None = None, *, private: ResponseStore | None = None,
-                 kind: Any = None, **kwargs: Any):
+                 kind: Any = None, number: int | None = None, total: int | None = None, **kwargs: Any):
         self.private = private
         self._restoring = True
+        self._typing = False
+        self._failed = False
         self.kind = kind if kind is not None else kind_of(item)
         super().__init__(item=item, **kwargs)
         self.store = store
-        self.add_class("peer-item")
-        self.add_class(f"peer-item-{item.type.replace('_', '-')}")
-        self.status = w.HTML(value="", layout=w.Layout(min_height="1.2em"))
-        self.status.add_class("peer-status")
-        self.feedback = w.HTML(value="")
-        self.feedback.add_class("peer-feedback")
-        self._build_controls()
-        header = [w.HTML(value=self._header_html())]
-        self.children = tuple(header + self._controls() + [self.feedback, self.status])
+        self.spec = self._spec(number, total)
         record = store.get(item.id) if store is not None else None
         if record is not None:
             try:
                 self.value = record.get("value")
-                self._show_value(self.value)
                 self.saved_at = record.get("answered_at", "")
                 self.attempts = record.get("attempts", 0)
-                self.status.value = text_html(_("Your saved answer is shown."), "span")
-                self._after_answer()
+                self.checked = bool(record.get("checked")) and self.checkable
+                self._set_status(_("Your saved answer is shown."), "info")
             except TraitError:
                 # A saved value this item cannot take (edited or from another
                 # version of the bank) is left untouched in the file.
-                self.status.value = text_html(
-                    _("A saved answer for this item could not be shown; it is kept in your answers file."), "span"
-                )
+                self._set_status(
+                    _("A saved answer for this item could not be shown; it is kept in your answers file."), "error")
+        self.answer = self._answer_from_value(self.value)
+        self._refresh_feedback()
+        self.on_msg(self._on_message)
         self._restoring = False
 
     def __repr__(self) -> str:
-        # The default repr lists every trait and child value; it lands in a
-        # notebook's saved text/plain output, and so in a submission. Name
-        # the item only, so no answer (and no private reflection) rides along.
+        # The default repr lists every trait; it lands in a notebook's saved
+        # text/plain output, and so in a submission. Name the item only, so no
+        # answer (and no private reflection) rides along.
         return f"{type(self).__name__}(item={self.item.id!r})"
 
     # -- pieces for subclasses --------------------------------------------
-    def _build_controls(self) -> None:
+    def _kind_spec(self) -> dict[str, Any]:
+        """What the browser needs to draw this kind's controls (never a key)."""
         raise NotImplementedError
 
-    def _controls(self) -> list[w.Widget]:
-        raise NotImplementedError
+    def _value_from_answer(self, answer: Any) -> Any:
+        """The value to save for the controls' state ``answer``."""
+        return answer
 
-    def _value_from_controls(self) -> Any:
-        raise NotImplementedError
+    def _answer_from_value(self, value: Any) -> Any:
+        """The controls' state that shows ``value``."""
+        return value
 
-    def _show_value(self, value: Any) -> None:
-        raise NotImplementedError
+    @property
+    def checkable(self) -> bool:
+        """The learner can check this answer and get feedback (formative knowledge checks)."""
+        return bool(self.item.formative and self.kind.keyed)
 
-    def _feedback_html(self) -> str:
-        """Explanatory feedback for the current value ('' for none), from the item's kind."""
+    def _feedback(self) -> dict[str, Any]:
+        """What to show under the question now (``{}``: nothing)."""
+        if not self.checked or self.value is None:
+            return {}
         said = self.kind.feedback(self.item, self.value)
-        return "" if said is None else verdict_html(*said)
+        if said is None:
+            return {"notice": _("Answer every part, then check again.")}
+        correct, parts = said
+        return {"verdict": VERDICTS[correct], "heading": verdict_heading(correct), "parts": list(parts)}
 
+    # -- what the browser is sent -----------------------------------------
+    def _spec(self, number: int | None, total: int | None) -> dict[str, Any]:
+        item = self.item
+        if number is not None and total is not None:
+            heading = _("Question {number} of {total}").format(number=number, total=total)
+        else:
+            heading = _("Question")
+        spec = {
+            "id": item.id,
+            "kind": item.type.replace("_", "-"),
+            "heading": heading,
+            "prompt": item.prompt,
+            "scenario": item.scenario or "",
+            "content_note": _("Content note: {note}").format(note=item.content_note) if item.content_note else "",
+            "category": _("Competency: {label}").format(label=get_category(item.category).label),
+            "checkable": self.checkable,
+            "strings": {"check": _("Check my answer")},
+        }
+        extra = self._kind_spec()
+        spec["strings"].update(extra.pop("strings", {}))
+        spec.update(extra)
+        return spec
+
+    # -- from the browser -------------------------------------------------
     @validate("value")
     def _valid_value(self, proposal: dict) -> Any:
         try:
@@ -117,62 +173,88 @@ class ItemWidget(w.VBox, w.ValueWidget):
         except AnswerProblem as problem:
             raise TraitError(getattr(problem, "detail", "") or str(problem)) from None
 
-    # -- shared behaviour -------------------------------------------------
-    def _header_html(self) -> str:
-        item = self.item
-        parts = []
-        if item.content_note:
-            parts.append(text_html(_("Content note: {note}").format(note=item.content_note), "p", "peer-content-note"))
-        if item.scenario:
-            parts.append(text_html(item.scenario, "p", "peer-scenario"))
-        parts.append(text_html(item.prompt, "p", "peer-prompt"))
-        category = get_category(item.category)
-        parts.append(text_html(_("Competency: {label}").format(label=category.label), "p", "peer-category"))
-        return "".join(parts)
+    #: Fields of ``answer`` the learner types into: a change to these alone is
+    #: saved without announcing "Saved." to a screen reader at every pause.
+    text_fields: tuple[str, ...] = ()
 
-    def _control_changed(self, change: dict | None = None) -> None:
+    @observe("answer")
+    def _answer_changed(self, change: dict) -> None:
         if self._restoring:
             return
+        old, new = change["old"], change["new"]
+        self._typing = (isinstance(old, dict) and isinstance(new, dict) and bool(self.text_fields)
+                        and all(old.get(k) == new.get(k) for k in set(old) | set(new) if k not in self.text_fields))
+        self._failed = False
         try:
-            self.value = self._value_from_controls()
-        except TraitError as error:
-            self.status.value = text_html(str(error), "span", "peer-error")
+            self._keep_draft(new)
+            self.value = self._value_from_answer(new)
+        except (TraitError, StoreError) as error:
+            self._set_status(str(error), "error")
+            return
+        except Exception as error:  # a page must never crash on an answer
+            self._set_status(_("Your answer could not be saved ({error}).").format(error=error), "error")
+            return
+        if not self._failed:
+            self.saved_revision = self.revision
+
+    def _keep_draft(self, answer: Any) -> None:
+        """Save what must be kept apart from ``responses.json`` (reflections' private text)."""
 
     @observe("value")
     def _value_changed(self, change: dict) -> None:
         if self._restoring:
             return
+        self.checked = False
         self._save(change["new"])
-        self._after_answer()
+        self._refresh_feedback()
 
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "check":
+            self.check()
+
+    def check(self) -> None:
+        """Check the current answer: record the attempt and show the feedback."""
+        if not self.checkable:
+            return
+        if self.value is None:
+            self.feedback = {"notice": _("Choose an answer first, then check it.")}
+            return
+        if self.store is not None:
+            try:
+                record = self.store.check(self.item.id, self.value)
+            except StoreError as error:
+                self._set_status(str(error), "error")
+            except Exception as error:  # a page must never crash on a check
+                self._set_status(_("Your answer could not be saved ({error}).").format(error=error), "error")
+            else:
+                self.attempts = record["attempts"]
+                self.saved_at = record["answered_at"]
+        self.checked = True
+        self._refresh_feedback()
+
+    # -- shared behaviour -------------------------------------------------
     def _save(self, value: Any) -> None:
         if self.store is None:
             return
         try:
             record = self.store.save(self.item.id, value)
         except StoreError as error:
-            self.status.value = text_html(str(error), "span", "peer-error")
+            self._set_status(str(error), "error")
             return
         except Exception as error:  # a page must never crash on a save
-            self.status.value = text_html(_("Your answer could not be saved ({error}).").format(error=error), "span", "peer-error")
+            self._set_status(_("Your answer could not be saved ({error}).").format(error=error), "error")
             return
         self.saved_at = record["answered_at"]
-        self.attempts = record["attempts"]
-        self.status.value = text_html(_("Saved."), "span", "peer-saved")
+        self._set_status(*self._saved_message())
 
-    def _after_answer(self) -> None:
-        if self.item.formative and self.show_feedback and self.value is not None:
-            self.feedback.value = self._feedback_html()
-        else:
-            self.feedback.value = ""
+    def _saved_message(self) -> tuple[str, str]:
+        return _("Saved."), "saved"
 
+    def _set_status(self, text: str, tone: str) -> None:
+        if tone == "error":
+            self._failed = True
+        announce = tone == "error" or (tone == "saved" and not self._typing)
+        self.status = {"text": text, "tone": tone, "announce": announce}
 
-def verdict_html(correct: bool | None, explanation_parts: list[str]) -> str:
-    """Feedback block: a word and a symbol (never colour alone), then why."""
-    if correct is True:
-        head = text_html("\u2714 " + _("That's right."), "p", "peer-verdict peer-correct")
-    elif correct is False:
-        head = text_html("\u2716 " + _("Not quite."), "p", "peer-verdict peer-incorrect")
-    else:
-        head = text_html("\u25d1 " + _("Partly right."), "p", "peer-verdict peer-partial")
-    return '<div role="status">' + head + "".join(text_html(part) for part in explanation_parts) + "</div>"
+    def _refresh_feedback(self) -> None:
+        self.feedback = self._feedback()

@@ -161,12 +161,13 @@ class ItemKind:
         """Lines a trainer reads while grading this item by hand."""
         return []
 
-    def widget(self, item: "Item", store: Any = None, private: Any = None) -> Any:
+    def widget(self, item: "Item", store: Any = None, private: Any = None, **options: Any) -> Any:
         """The widget that shows ``item`` and saves its answers to ``store``
-        (``private``: where a reflection keeps its private draft)."""
+        (``private``: where a reflection keeps its private draft; ``options``
+        go to the widget, such as its ``number`` and ``total`` on the page)."""
         module, _, name = self.view.rpartition(".")
         view = getattr(importlib.import_module(module), name)
-        return view(item, store, private=private, kind=self)
+        return view(item, store, private=private, kind=self, **options)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

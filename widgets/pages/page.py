@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as w
 from peer_widgets.bank import ItemBank, ItemBankError, load_bank
 from peer_widgets.controls.base import ItemWidget, text_html
+from peer_widgets.controls.progress import PageProgress
 from peer_widgets.i18n import gettext as _
 from peer_widgets.kinds import competency_items, kind_of
 from peer_widgets.store import ResponseStore, private_store
@@ -37,9 +38,10 @@ def show_style() -> None:
         _style_shown = True
 
 
-def make_widget(item, store: ResponseStore | None, private: ResponseStore | None = None) -> ItemWidget:
-    """Build the widget for one item (its kind says which)."""
-    return kind_of(item).widget(item, store, private)
+def make_widget(item, store: ResponseStore | None, private: ResponseStore | None = None, **options: Any) -> ItemWidget:
+    """Build the widget for one item (its kind says which; ``options`` such as
+    ``number`` and ``total`` go to the widget)."""
+    return kind_of(item).widget(item, store, private, **options)
 
 
 class Page:
@@ -71,6 +73,10 @@ class Page:
         notices = self.store.notices + self.private.notices
         if notices or self.error:
             self._display(self._notice(notices + ([self.error] if self.error else [])))
+        self.progress: PageProgress | None = None
+        if self.bank is not None and len(self.bank.ids):
+            self.progress = PageProgress(self.bank, self.store)
+            self._display(self.progress)
 
     @staticmethod
     def _notice(messages: list[str]) -> w.HTML:
@@ -94,8 +100,11 @@ class Page:
             item = self.bank[item_id]
         except KeyError as error:
             return self._notice([str(error.args[0])])
-        widget = make_widget(item, self.store, self.private)
+        ids = list(self.bank.ids)
+        widget = make_widget(item, self.store, self.private, number=ids.index(item_id) + 1, total=len(ids))
         self.widgets[item_id] = widget
+        if self.progress is not None:
+            widget.observe(self.progress.refresh, names="value")
         return widget
 
     def development_plan(self) -> None:

@@ -1,0 +1,38 @@
+"""The base of the course's own widgets: one anywidget module, many views.
+
+Every course widget uses the same ES module (``static/peer.js``); its
+``view`` trait says which part of it draws the widget, the way an ipywidgets
+model names its view. A question is one model instead of the ten to sixteen
+stock widget models it used to take (a box, HTML parts, controls, and a
+layout and style model for each), so a page's widgets reach the browser in
+one short reply even on a busy server. All views share one layout model.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+from traitlets import Unicode
+
+STATIC = Path(__file__).with_name("static")
+
+
+@lru_cache(maxsize=1)
+def shared_layout() -> w.Layout:
+    """One layout model for every course widget in this kernel (none of them styles its box)."""
+    return w.Layout()
+
+
+class PeerView(anywidget.AnyWidget):
+    """A widget drawn by the course's own ES module."""
+
+    _esm = STATIC / "peer.js"
+    view = Unicode(help="Which view of peer.js draws this widget.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("layout", shared_layout())
+        super().__init__(**kwargs)
