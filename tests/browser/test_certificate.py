@@ -1,11 +1,11 @@
-"""Once every module is complete, My progress offers a certificate that
-prints on its own (the rest of the page is hidden in print)."""
+"""Once the course's pass rule is met (every module's checks answered, at
+least 80 % right in each), My progress offers a certificate, dated by the
+last answer, that prints on its own (the rest of the page is hidden in
+print). Answering every check with the first option does not earn it."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
-
 import pytest
 
 from peer_widgets.manifest import load_manifest
@@ -16,12 +16,20 @@ from .conftest import open_page, screenshot
 pytestmark = pytest.mark.slow
 
 
-def complete_every_module(workspace):
+def first_option(item):
+    if item.type == "single_choice":
+        return item.options[0].id
+    if item.type == "multiple_select":
+        return [item.options[0].id]
+    return {term.id: item.choices[0].id for term in item.terms}
+
+
+def complete_every_module(workspace, answer=lambda item: item.key):
     items = {}
     for module in load_manifest().modules:
         for item in load_bank(workspace / module.bank):
             if item.type in ("single_choice", "multiple_select", "matching"):
-                items[item.id] = {"value": item.key, "answered_at": "2026-11-20T10:00:00Z", "attempts": 1}
+                items[item.id] = {"value": answer(item), "answered_at": "2026-11-20T10:00:00Z", "attempts": 1}
     (workspace / "responses.json").write_text(json.dumps({"schema_version": 1, "items": items}), encoding="utf-8")
 
 
@@ -31,10 +39,18 @@ def test_certificate_after_every_module(browser, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("graduate")
     workspace = prepare_workspace(root / "course")
-    complete_every_module(workspace)
+    complete_every_module(workspace, first_option)
     server = VoilaServer(workspace, shared=False, data_dir=root / "user-data")
     try:
         context = browser.new_context()
+        page = open_page(context, server, "progress.ipynb")
+        todo = page.locator(".peer-certificate-todo")
+        assert todo.get_by_text("at least 80% of each module's checks right").is_visible()
+        assert todo.get_by_text("80% is needed").count() == len(load_manifest().modules)
+        assert page.locator(".peer-certificate").count() == 0
+        assert page.get_by_role("textbox", name="Your name for the certificate").count() == 0
+        page.close()
+        complete_every_module(workspace)
         page = open_page(context, server, "progress.ipynb")
         name = page.get_by_role("textbox", name="Your name for the certificate")
         name.fill("Rosa <b>Mart\u00ednez</b>")
@@ -45,7 +61,8 @@ def test_certificate_after_every_module(browser, tmp_path_factory):
         text = certificate.inner_text()
         for module in load_manifest().modules:
             assert f"Module {module.number}. {module.title}" in text
-        assert f"Completed on {date.today().isoformat()}" in text
+        assert "Completed on 2026-11-20" in text  # the day of the last answer, not today
+        assert "It is not a state peer support certification." in text
         screenshot(page, "certificate")
         page.emulate_media(media="print")
         assert certificate.is_visible()

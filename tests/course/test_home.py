@@ -1,8 +1,11 @@
 """The course home: modules in order, progress from the learner's answers,
-"continue where you left off", and the privacy paragraph."""
+"continue where you left off" links to the first unanswered check, the
+privacy paragraph; My progress and its certificate under the pass rule; and
+a restore that the home page shows at once."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -22,10 +25,48 @@ def workspace(tmp_path):
 
 
 def answer_all(store, bank, limit=None):
-    ids = [i.id for i in bank if i.type in ("single_choice", "multiple_select", "matching")]
-    for item_id in ids[:limit]:
-        store.save(item_id, "a")
-    return len(ids)
+    items = [i for i in bank if i.type in ("single_choice", "multiple_select", "matching")]
+    for item in items[:limit]:
+        store.save(item.id, item.key)
+    return len(items)
+
+
+def first_option(item):
+    if item.type == "single_choice":
+        return item.options[0].id
+    if item.type == "multiple_select":
+        return [item.options[0].id]
+    return {term.id: item.choices[0].id for term in item.terms}
+
+
+def write_answers(workspace, answer, when=lambda item: "2026-11-20T10:00:00Z"):
+    records = {}
+    for module in load_manifest().modules:
+        for item in load_bank(workspace / module.bank):
+            if item.type in ("single_choice", "multiple_select", "matching"):
+                records[item.id] = {"value": answer(item), "answered_at": when(item), "attempts": 1}
+    (workspace / "responses.json").write_text(json.dumps({"schema_version": 1, "items": records}),
+                                              encoding="utf-8")
+    return records
+
+
+@pytest.fixture
+def shown(monkeypatch, no_kernel):
+    """What a page function displays, in order (widgets and outputs)."""
+    import IPython.display
+
+    out = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **kw: out.extend(objects))
+    monkeypatch.setattr("peer_widgets.pages.page._style_shown", True)
+    return out
+
+
+def page_text(shown) -> str:
+    def walk(objects):
+        for o in objects:
+            yield str(getattr(o, "value", ""))
+            yield from walk(getattr(o, "children", ()))
+    return "\n".join(walk(shown))
 
 
 def test_progress_moves_from_not_started_to_completed(workspace):
@@ -39,7 +80,7 @@ def test_progress_moves_from_not_started_to_completed(workspace):
     assert (progress[0].answered, progress[0].total) == (total_first, total_first)
     assert progress[1].answered == 3
     html = render_home(manifest, progress, [])
-    assert f"Continue: Module 2. {second.title} \u2192" in html
+    assert f"Continue where you left off: Module 2. {second.title} \u2192" in html
     assert "Completed (" in html and "In progress (3/" in html
 
 
@@ -69,3 +110,76 @@ def test_shared_server_home_offers_forget_me(workspace, monkeypatch):
     # relative to /voila/render/home.ipynb, the shared server's /voila/peer-course/forget
     assert "<a href='../peer-course/forget'>Forget me on this computer</a>" in html
     assert "download your answers first" in html
+
+
+def test_continue_goes_to_the_first_unanswered_check(workspace):
+    manifest = load_manifest()
+    store = ResponseStore(workspace / "responses.json")
+    first, second = manifest.modules[0], manifest.modules[1]
+    answer_all(store, load_bank(workspace / first.bank))
+    bank = [i for i in load_bank(workspace / second.bank) if i.type in ("single_choice", "multiple_select", "matching")]
+    answer_all(store, bank, limit=3)
+    html = render_home(manifest, module_progress(manifest, workspace, store), [])
+    target = f"{second.notebook}#item-{bank[3].id}"
+    assert f"<p class='peer-continue'><a href='{target}'>Continue where you left off: Module 2. {second.title}" in html
+    # and each module has its own next step
+    assert html.count(f"href='{target}'") == 2
+    assert f"<a href='{manifest.modules[2].notebook}' aria-label='Start this module: Module 3." in html
+
+
+def test_first_option_everywhere_earns_no_certificate(workspace, shown):
+    from peer_widgets.pages.home import show_progress
+
+    write_answers(workspace, first_option)
+    show_progress(workspace)
+    text = page_text(shown)
+    assert "peer-certificate'" not in text and "Your name for the certificate" not in text
+    assert "with at least 80% of each module&#x27;s checks right" in text
+    assert "Module 1. The peer role: 22% right so far; 80% is needed." in text
+    assert "Look again at a check" in text
+
+
+def test_certificate_is_dated_by_the_last_answer_and_is_not_a_state_certification(workspace, shown):
+    from peer_widgets.pages.home import show_progress
+
+    last = load_manifest().modules[3]
+    late = {i.id for i in load_bank(workspace / last.bank)}
+    write_answers(workspace, lambda item: item.key,
+                  when=lambda item: "2026-11-25T15:00:00Z" if item.id in late else "2026-11-20T10:00:00Z")
+    show_progress(workspace)
+    text = page_text(shown)
+    assert "<section class='peer-certificate'" in text
+    assert "Completed on 2026-11-25" in text
+    assert "It is not a state peer support certification." in text
+    assert "Module 1. The peer role (100% of checks right)" in text
+
+
+def test_progress_page_does_not_promise_a_plan_it_does_not_show(workspace, shown):
+    from peer_widgets.pages.home import show_progress
+
+    show_progress(workspace)
+    text = page_text(shown)
+    assert "write your plan below" not in text
+    assert "Not finished yet" not in text
+
+
+def test_a_restore_shows_on_the_home_page_at_once(workspace, shown):
+    from peer_widgets.controls.live import LiveRegion
+    from peer_widgets.pages.home import show_home
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    first = load_manifest().modules[0]
+    show_home(workspace)
+    home = next(o for o in shown if "peer-home" in str(getattr(o, "value", "")))
+    transfer = next(o for o in shown if isinstance(o, AnswersTransfer))
+    live = next(o for o in shown if isinstance(o, LiveRegion))
+    assert "Start: Module 1. The peer role" in home.value
+    item = next(i for i in load_bank(workspace / first.bank) if i.type == "single_choice")
+    document = {"kind": "peer-course-answers", "schema_version": 1, "exported_at": "2026-11-20T10:00:00Z",
+                "stores": {"course": {item.id: {"value": item.key, "answered_at": "2026-11-20T10:00:00Z",
+                                                "attempts": 1}}}}
+    transfer._on_upload({"new": [{"content": memoryview(json.dumps(document).encode()), "name": "a.json"}]})
+    assert "Continue where you left off: Module 1. The peer role" in home.value
+    assert "In progress (1/" in home.value
+    assert live.message.startswith("Restored 1 answers.")
+    assert "Restored 1 answers." in transfer.status.value

@@ -115,22 +115,34 @@ def test_report_html_is_self_contained_and_inert(tables, tmp_path):
     assert free["text"].tolist() == [IMG, "new", f"I shared {SCRIPT}"]  # CSV keeps the text as written
 
 
-def test_certificates_list_modules_and_escape_names(tmp_path, monkeypatch):
-    from peer_course.reports import certificates as module
-    from peer_widgets.manifest import load_manifest
+def test_certificates_follow_the_pass_rule_and_escape_names(tmp_path, monkeypatch):
+    """A one-module course: Ann's checks are all right (a certificate); Bo's
+    earn 50 % of the credit, below the 80 % rule (none, whatever he submitted)."""
+    import dataclasses
 
-    manifest = load_manifest()
+    import peer_widgets.manifest
+    from peer_course.reports import certificates as module
+
+    manifest = peer_widgets.manifest.load_manifest()
+    one_module = dataclasses.replace(manifest, modules=manifest.modules[:1])
+    monkeypatch.setattr(peer_widgets.manifest, "load_manifest", lambda *a, **k: one_module)
     first, selfname = manifest.modules[0].assessment, manifest.self_assessment.assessment
     data = cohort()
     data.submissions["assessment"] = data.submissions["assessment"].map({"check": first, "self": selfname})
+    data.scores["assessment"] = data.scores["assessment"].map({"check": first, "self": selfname})
+    data.items["assessment"] = data.items["assessment"].map({"check": first, "self": selfname})
     paths = write_certificates(data, tmp_path)
-    assert [p.name for p in paths] == ["ann.html", "bo.html"]
+    assert [p.name for p in paths] == ["ann.html"]
     ann = paths[0].read_text(encoding="utf-8")
-    assert "<td>Module 1: The peer role</td><td>2026-11-20</td>" in ann
-    assert "<td>Core competencies self-assessment</td><td>2026-11-21</td>" in ann
-    bo = paths[1].read_text(encoding="utf-8")
+    assert "<td>Module 1: The peer role</td><td>100%</td><td>2026-11-20</td>" in ann
+    assert "<td>Core competencies self-assessment</td><td></td><td>2026-11-21</td>" in ann
+    assert "not a state peer" in ann
+    results = module.course_results(data, one_module)
+    assert not results["bo"].passed and results["bo"].modules[0].percent == 50
+    # the name is escaped wherever it appears
+    data.scores.loc[data.scores["student"] == "bo", "score"] = data.scores.loc[data.scores["student"] == "bo", "max_score"]
+    bo = write_certificates(data, tmp_path)[1].read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ray" in bo and SCRIPT not in bo
-    assert "Core competencies" not in bo
     assert module.SUPERVISOR_PREFIX == "supervisor--"
 
 

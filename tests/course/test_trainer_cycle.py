@@ -15,7 +15,7 @@ import sys
 
 import pytest
 import yaml
-from tests.support.cohort import INJECTION_IMG, INJECTION_NAME, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
+from tests.support.cohort import INJECTION_IMG, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
 
 from peer_course.grading.gradebook import open_gradebook
 from peer_course.grading.steps import autograde, build, collect, export, feedback, nbgrader_env, release
@@ -185,10 +185,8 @@ def test_report_and_certificates_from_the_gradebook(sqlite_cycle, postgres_cycle
     page = (tmp_path / "sqlite" / "report.html").read_text(encoding="utf-8")
     assert INJECTION_SCRIPT not in page and INJECTION_IMG not in page and "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the shared reflection, escaped
+    # The cohort handed in one module of seven: nobody has met the course's
+    # pass rule, so nobody gets a certificate (tests/course/test_report.py
+    # checks one for a learner who has).
     paths = certificates(course_dir=sqlite_cycle["course"], out=tmp_path / "certs", progress=lambda m: None)
-    assert {p.stem for p in paths} == set(LEARNERS)
-    ivy = (tmp_path / "certs" / "ivy-injection.html").read_text(encoding="utf-8")
-    assert "Ivy &quot;Q&quot; &amp; O&#x27;Neil Example" in ivy and INJECTION_NAME not in ivy
-    p01 = (tmp_path / "certs" / "p01.html").read_text(encoding="utf-8")
-    assert "<td>Module 1: The peer role</td><td>2026-11-20</td>" in p01
-    assert "<td>Core competencies self-assessment</td><td>2026-11-20</td>" in p01
+    assert paths == []

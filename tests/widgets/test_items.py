@@ -151,7 +151,7 @@ def test_competency_rating_asks_for_required_comment(bank, notebook_dir):
     assert widget.spec["checkable"] is False
     browser_sends(widget, {"rating": "developing", "comment": ""})
     assert saved(notebook_dir)["s-rate"]["value"] == {"rating": "developing", "comment": ""}
-    assert widget.feedback["notice"].startswith("\u2757 Please add a comment: the Developing rating needs one")
+    assert widget.feedback["notice"].startswith("Please add a comment: the Developing rating needs one")
     browser_sends(widget, {"rating": "developing", "comment": "I am still learning to plan with people."})
     assert saved(notebook_dir)["s-rate"]["value"]["comment"] == "I am still learning to plan with people."
     assert widget.feedback == {}

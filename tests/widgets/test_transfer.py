@@ -124,3 +124,38 @@ def test_the_upload_control_counts_what_it_left_out(no_kernel, course):
     content = json.dumps(download({"s-single": rec("b"), "s-multi": rec(["zz"])})).encode()
     control._on_upload({"new": [{"content": memoryview(content), "name": "x.json"}]})
     assert "Restored 1 answers" in control.status.value and "1 answers in the file could not be used" in control.status.value
+
+
+def _hrefs(control) -> list[str]:
+    import base64
+    import re
+
+    return [base64.b64decode(h).decode("utf-8")
+            for h in re.findall(r'href="data:application/json;base64,([^"]+)"', control.link.value)]
+
+
+def test_unticking_private_text_rebuilds_the_link_without_it(no_kernel, course):
+    from peer_widgets.controls.live import LiveRegion
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    stores, private, items = course
+    private["course"].save("s-reflection", {"text": "my secret words"})
+    live = LiveRegion()
+    control = AnswersTransfer(stores, private, items, live=live)
+    control.include_private.value = True
+    control._on_prepare()
+    assert any("my secret words" in doc for doc in _hrefs(control))
+    assert "Your download is ready" in live.message
+    control.include_private.value = False
+    assert _hrefs(control) and not any("my secret words" in doc for doc in _hrefs(control))
+    assert "my secret words" not in control.link.value
+    assert "without the text of your private reflections" in live.message
+
+
+def test_changing_the_choice_before_preparing_makes_no_link(no_kernel, course):
+    from peer_widgets.pages.transfer import AnswersTransfer
+
+    stores, private, items = course
+    control = AnswersTransfer(stores, private, items)
+    control.include_private.value = True
+    assert control.link.value == ""

@@ -41,7 +41,7 @@ class RatingScale(ItemWidget):
         # Not a verdict (a self-rating has no right answer): a reminder, shown
         # as soon as a level that needs a comment has none.
         if self.kind.comment_missing(self.item, self.value):
-            return {"notice": "\u2757 " + _("Please add a comment: the {level} rating needs one, "
+            return {"notice": _("Please add a comment: the {level} rating needs one, "
                                              "saying what you base it on.").format(
                 level=self.scale.label(self.value["rating"]))}
         return {}

@@ -12,7 +12,7 @@ from typing import Any
 
 from peer_widgets.controls.base import ItemWidget
 from peer_widgets.i18n import gettext as _
-from peer_widgets.store import ResponseStore, StoreError
+from peer_widgets.store import ResponseStore
 
 
 def words(text: str) -> int:

@@ -55,7 +55,11 @@ def summarise(ratings: dict[str, tuple[str, str | None]]) -> list[CategorySummar
     return out
 
 
-def render_plan(summaries: list[CategorySummary]) -> str:
+def render_plan(summaries: list[CategorySummary], *, on_progress_page: bool = False,
+                self_page: str | None = None) -> str:
+    """The plan summary. On the self-assessment page it points to the plan
+    questions below it; on My progress (``on_progress_page``) it says where
+    the plan is written, linking to ``self_page`` if given."""
     e = html.escape
     groups = {
         "strength": _("Your strengths (every statement Advanced or Proficient)"),
@@ -72,7 +76,15 @@ def render_plan(summaries: list[CategorySummary]) -> str:
         for s in rows:
             parts.append(f"<li>{e(s.label)} ({e(_('{rated} of {total} rated').format(rated=s.rated, total=s.statements))})</li>")
         parts.append("</ul>")
-    parts.append("<p>" + e(_("Use this summary to write your plan below: strengths, areas to grow, and next steps.")) + "</p></div>")
+    if not on_progress_page:
+        parts.append("<p>" + e(_("Use this summary to write your plan below: strengths, areas to grow, and next "
+                                 "steps.")) + "</p></div>")
+        return "".join(parts)
+    parts.append("<p>" + e(_("You write your plan (your strengths, areas to grow and next steps) at the end of the "
+                             "core competencies self-assessment.")))
+    if self_page:
+        parts.append(f" <a href='{e(self_page)}'>{e(_('Go to the self-assessment'))}</a>")
+    parts.append("</p></div>")
     return "".join(parts)
 
 

@@ -66,17 +66,42 @@ def _pct(value: float | None) -> str:
     return "\u2013" if value is None else f"{round(100 * value)}%"
 
 
+#: The chart's width in SVG units, and how many characters of an 11-unit
+#: label fit on one line of it (average glyph width is about 0.55 em).
+CHART_WIDTH = 360
+LABEL_CHARS = 52
+
+
+def wrap_label(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """Split a category label into lines of at most ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def render_chart(profile: list[CategoryProfile]) -> str:
-    """Horizontal bar chart (SVG) plus the same numbers as a table for screen readers."""
+    """Horizontal bar chart (SVG) plus the same numbers as a table for screen readers.
+
+    Long category labels wrap onto more lines (never cut off); each row is
+    as tall as its label needs.
+    """
     e = html.escape
-    bar_w, row_h, label_w = 220, 46, 0
-    height = row_h * len(profile) + 30
-    parts = [f"<svg role='img' aria-labelledby='peer-chart-title' viewBox='0 0 360 {height}' "
+    bar_w, line_h, bars_h, gap, label_w = 220, 13, 28, 6, 0
+    rows = [(row, wrap_label(row.label)) for row in profile]
+    height = sum(len(lines) * line_h + bars_h + gap for _row, lines in rows) + 20
+    parts = [f"<svg role='img' aria-labelledby='peer-chart-title' viewBox='0 0 {CHART_WIDTH} {height}' "
              f"style='width:100%;max-width:36em;height:auto' xmlns='http://www.w3.org/2000/svg'>"
              f"<title id='peer-chart-title'>{e(_('Competency profile by category'))}</title>"]
-    for i, row in enumerate(profile):
-        y = 10 + i * row_h
-        parts.append(f"<text x='0' y='{y + 10}' font-size='11' fill='#1f1f1f'>{e(row.label[:58])}</text>")
+    y = 10
+    for row, lines in rows:
+        spans = "".join(f"<tspan x='0' dy='{0 if k == 0 else line_h}'>{e(line)}</tspan>"
+                        for k, line in enumerate(lines))
+        parts.append(f"<text class='peer-chart-label' x='0' y='{y + 10}' font-size='11' fill='#1f1f1f'>{spans}</text>")
+        y += (len(lines) - 1) * line_h
         for j, (value, name, colour) in enumerate(((row.knowledge, _("Checks"), "#1d4f91"),
                                                    (row.self_rating, _("Self-rating"), "#6d4c00"))):
             yy = y + 14 + j * 13
@@ -84,6 +109,7 @@ def render_chart(profile: list[CategoryProfile]) -> str:
             parts.append(f"<rect x='{label_w + 80}' y='{yy}' width='{width:.1f}' height='10' fill='{colour}'/>")
             parts.append(f"<text x='0' y='{yy + 9}' font-size='10' fill='#1f1f1f'>{e(name)}</text>")
             parts.append(f"<text x='{label_w + 84 + width:.1f}' y='{yy + 9}' font-size='10' fill='#1f1f1f'>{_pct(value)}</text>")
+        y += line_h + bars_h + gap
     parts.append("</svg>")
     rows = "".join(f"<tr><th scope='row'>{e(r.label)}</th><td>{_pct(r.knowledge)} ({r.checks})</td>"
                    f"<td>{_pct(r.self_rating)} ({r.ratings})</td></tr>" for r in profile)

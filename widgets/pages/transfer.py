@@ -13,7 +13,7 @@ import base64
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import ipywidgets as w
 from peer_widgets.controls.base import text_html
@@ -158,12 +158,29 @@ def read_download(raw: bytes) -> Any:
 
 
 class AnswersTransfer(w.VBox):
-    """Download and restore controls for a learner's answers."""
+    """Download and restore controls for a learner's answers.
+
+    Parameters
+    ----------
+    live
+        The page's live region (:class:`peer_widgets.controls.live.LiveRegion`):
+        download and restore messages are said there too, for screen readers.
+    on_restore
+        Called after answers were restored, so the page can show them.
+
+    The download link always matches the private-text box: when the box
+    changes, a prepared link is rebuilt with the new choice (so unticking it
+    never leaves a link that holds private text).
+    """
 
     def __init__(self, stores: dict[str, ResponseStore], private: dict[str, ResponseStore],
-                 items: dict[str, Item], **kwargs: Any):
+                 items: dict[str, Item], *, live: Any = None, on_restore: Callable[[], None] | None = None,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         self.items = items
+        self.live = live
+        self.on_restore = on_restore
+        self.link_prepared = False  # the learner asked for a download link
         self.add_class("peer-item")
         self.add_class("peer-transfer")
         self.stores = stores
@@ -172,6 +189,7 @@ class AnswersTransfer(w.VBox):
                                           description=_("Include the text of my private reflections"))
         self.prepare = w.Button(description=_("Prepare my download"), tooltip=_("Prepare my download"))
         self.prepare.on_click(self._on_prepare)
+        self.include_private.observe(self._on_choice, names="value")
         self.link = w.HTML(value="")
         self.upload = w.FileUpload(accept=".json,application/json", multiple=False,
                                    description=_("Restore from a file"))
@@ -187,12 +205,34 @@ class AnswersTransfer(w.VBox):
     def document(self) -> dict:
         return export_document(self.stores, self.private if self.include_private.value else None)
 
-    def _on_prepare(self, _button: w.Button | None = None) -> None:
+    def _say(self, message: str) -> None:
+        if self.live is not None:
+            self.live.say(message)
+
+    def _build_link(self) -> None:
         payload = base64.b64encode(json.dumps(self.document(), indent=1, ensure_ascii=False).encode("utf-8"))
         stamp = datetime.now().strftime("%Y-%m-%d")
         self.link.value = (f'<a download="peer-course-answers-{stamp}.json" '
                            f'href="data:application/json;base64,{payload.decode("ascii")}">'
                            + _("Download my answers") + "</a>")
+
+    def _on_prepare(self, _button: w.Button | None = None) -> None:
+        self.link_prepared = True
+        self._build_link()
+        self._say(_("Your download is ready: use the link \u201cDownload my answers\u201d."))
+
+    def _on_choice(self, change: dict) -> None:
+        # Never leave a link built for the other choice: it may hold private text.
+        self.link.value = ""
+        if not self.link_prepared:
+            return
+        self._build_link()
+        self._say(_("Your download was made again with the private reflections included.") if change["new"]
+                  else _("Your download was made again without the text of your private reflections."))
+
+    def _set_status(self, message: str, css: str) -> None:
+        self.status.value = text_html(message, "p", css)
+        self._say(message)
 
     def _on_upload(self, change: dict) -> None:
         files = change["new"]
@@ -202,18 +242,22 @@ class AnswersTransfer(w.VBox):
         try:
             document = read_download(bytes(upload["content"]))
         except (ValueError, RecursionError):  # not UTF-8 JSON (UnicodeDecodeError is a ValueError)
-            self.status.value = text_html(_("That file could not be read as a course download."), "p", "peer-error")
+            self._set_status(_("That file could not be read as a course download."), "peer-error")
             return
         try:
             count, skipped = restore_document(document, self.stores, self.private, self.items)
         except (TransferError, StoreError) as error:
-            self.status.value = text_html(str(error), "p", "peer-error")
+            self._set_status(str(error), "peer-error")
             return
-        message = _("Restored {count} answers. Reload a page to see them.").format(count=count)
+        message = _("Restored {count} answers.").format(count=count) + " " + _(
+            "Your progress on this page now includes them. A lesson that is already open shows them after "
+            "you reload it.")
         if skipped:
             message += " " + _("{skipped} answers in the file could not be used (they do not fit this course's "
                                "questions) and were left out.").format(skipped=skipped)
-        self.status.value = text_html(message, "p", "peer-saved")
+        if self.on_restore is not None:
+            self.on_restore()
+        self._set_status(message, "peer-saved")
 
 
 def course_stores(workspace: Path, folders: dict[str, Path]) -> tuple[dict[str, ResponseStore], dict[str, ResponseStore]]:
