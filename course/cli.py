@@ -183,6 +183,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Modules only the trainer extra installs (pyproject.toml: [project.optional-dependencies] trainer).
+TRAINER_MODULES = {"pandas", "numpy"}
+
+
 class UserError(PeerCourseError):
     """A problem the user can fix; printed as one line."""
 
@@ -275,6 +279,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as error:
         print(f"peer-course {args.command}: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:
+        # Trainer tools (reports, certificates) need pandas, which a learner's
+        # install leaves out to stay quick.
+        if error.name not in TRAINER_MODULES:
+            raise
+        print(f"peer-course {args.command}: this command needs the trainer tools, which are not installed "
+              f"({error.name} is missing). Install them with: pip install -e '.[trainer]' "
+              "(from the course folder), then run the command again.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"peer-course {args.command}: stopped.", file=sys.stderr)

@@ -6,12 +6,16 @@ wheel built from the repository; its dependencies (Jupyter, Voila, nbgrader)
 are borrowed from the test environment through a ``.pth`` file,
 ``JUPYTER_PATH`` and ``PATH``, so the test takes seconds instead of a full download.
 What it proves is about this package: that it carries its lessons, banks,
-manifest and assessments, and finds them without the checkout.
+manifest and assessments, and finds them without the checkout; and that a
+learner's install (no extras) serves every kind of page without the
+trainer-only packages, which the served pages are kept from importing here.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import site
 import subprocess
@@ -20,6 +24,7 @@ import venv
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.support.net import free_port, stop, wait_for_http, wait_until_gone
 
@@ -76,20 +81,56 @@ def test_the_installed_package_carries_its_content(installed, tmp_path):
     assert not list(bundled.rglob("responses.json*"))  # no learner answers ship
 
 
-def test_the_installed_command_serves_the_course_home(installed, tmp_path):
+# In [trainer] (reports and certificates), not in a learner's install: nothing
+# that `peer-course serve` runs may import them.
+TRAINER_ONLY = ("pandas", "numpy")
+
+
+def test_a_learner_install_leaves_out_the_trainer_only_packages(installed, tmp_path):
+    code = ("import importlib.metadata as m, json;"
+            "print(json.dumps(m.requires('peer-course')))")
+    out = subprocess.run([installed / "bin" / "python", "-c", code], cwd=tmp_path, env=clean_env(installed, tmp_path),
+                         check=True, capture_output=True, text=True).stdout
+    requires = json.loads(out)
+    core = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requires if "extra ==" not in r}
+    assert {"voila", "ipywidgets", "anywidget", "nbgrader"} <= core
+    assert core.isdisjoint(TRAINER_ONLY)
+    for extra in ("trainer", "test"):  # trainers and the tests still get them
+        assert any(r.startswith("pandas") and f'extra == "{extra}"' in r for r in requires), extra
+
+
+def test_the_installed_command_serves_every_page_without_trainer_only_packages(installed, tmp_path):
+    # The borrowed test environment has pandas and numpy; these stand-ins, first
+    # on the path of `peer-course serve`, Voila and every kernel, refuse to import.
+    blocked = tmp_path / "blocked"
+    for name in TRAINER_ONLY:
+        (blocked / name).mkdir(parents=True)
+        (blocked / name / "__init__.py").write_text(
+            f"raise ImportError('{name} is trainer-only: a learner install does not have it')\n", encoding="utf-8")
+    env = clean_env(installed, tmp_path)
+    env["PYTHONPATH"] = str(blocked)
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as handle:
         process = subprocess.Popen([installed / "bin" / "peer-course", "serve", "--no-browser", f"--port={port}",
                                     "--workspace", str(tmp_path / "course")],
-                                   cwd=tmp_path, env=clean_env(installed, tmp_path), stdout=handle,
-                                   stderr=subprocess.STDOUT)
+                                   cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT)
     try:
-        page = wait_for_http(f"http://127.0.0.1:{port}/voila/render/home.ipynb", process=process, log=log,
-                             timeout=180, below=400)
+        base = f"http://127.0.0.1:{port}/voila/render"
+        page = wait_for_http(f"{base}/home.ipynb", process=process, log=log, timeout=180, below=400)
         assert page.status_code == 200
+        assert "peer-home" in page.text
         assert (tmp_path / "course" / "01-peer-role.ipynb").is_file()
+        # a module page and the self-assessment (nbgrader's student version) render too
+        for path in ("01-peer-role.ipynb",
+                     "self-assessment/core-competencies-self-assessment.ipynb"):
+            page = requests.get(f"{base}/{path}", timeout=120)
+            assert page.status_code == 200, path
+            assert "application/vnd.jupyter.widget-view+json" in page.text, path
+            assert '"output_type": "error"' not in page.text, path
+            assert "show_tracebacks" not in page.text, path
         assert "Error" not in log.read_text(errors="replace")
+        assert "trainer-only" not in log.read_text(errors="replace")
     finally:
         stop(process)
     assert wait_until_gone("voila", f"--port={port}") == []  # stopping serve stops its Voila

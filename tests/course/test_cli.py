@@ -92,3 +92,21 @@ def test_console_script_is_installed():
     for command in ("serve", "validate", "author", "init", "build", "release", "collect", "autograde",
                     "formgrader", "feedback", "export", "report", "certificates"):
         assert command in out
+
+
+def test_trainer_tools_missing_is_one_line_saying_how_to_install(tmp_path, monkeypatch, capsys):
+    """A learner's install leaves pandas out; `peer-course report` then says
+    what to install instead of printing a traceback."""
+    init_course_dir(tmp_path / "t", assessments=["peer-role-check"])
+    monkeypatch.chdir(tmp_path / "t")
+    monkeypatch.delenv("PEER_COURSE_DIR", raising=False)
+    for name in [m for m in sys.modules if m == "pandas" or m.startswith("pandas.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in [m for m in sys.modules if m.startswith("peer_course.reports")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas -> ModuleNotFoundError
+    assert main(["report"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("peer-course report: this command needs the trainer tools")
+    assert "pip install -e '.[trainer]'" in err

@@ -72,7 +72,7 @@ def test_repo2docker_recognises_binder_and_installs_the_course(dockerfile):
         "./binder/postBuild",
     ]
     requirements = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8")
-    assert "-e .[postgres]" in [line.strip() for line in requirements.splitlines()]
+    assert "-e .[postgres,trainer]" in [line.strip() for line in requirements.splitlines()]
     before_postbuild = text.split("RUN ./binder/postBuild", 1)[0]
     users = [line for line in before_postbuild.splitlines() if line.startswith("USER ")]
     assert users[-1] == "USER ${NB_USER}"  # postBuild runs as the learner, not root
