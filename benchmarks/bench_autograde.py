@@ -43,7 +43,7 @@ def cohort(course: Path, n: int) -> None:
 
 def scores(course: Path) -> dict:
     path = export(course_dir=course, to=course / "grades.csv", progress=lambda m: None)
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:  # the export starts with a BOM
         return {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(handle)}
 
 

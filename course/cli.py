@@ -101,16 +101,65 @@ def cmd_autograde(args: argparse.Namespace) -> int:
                          students=args.student or None, force=args.force, workers=args.workers,
                          time_limit=args.time_limit, cell_timeout=args.cell_timeout,
                          memory_limit=args.memory_limit, progress=_progress)
+    return _autograde_summary(outcomes)
+
+
+def _autograde_summary(outcomes) -> int:
+    from peer_course.grading.steps import REGRADED
+
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"{outcome.status}: {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
     for outcome in outcomes:
-        if outcome.ok and outcome.status == "graded" and outcome.message:
+        if outcome.ok and outcome.status in ("graded", REGRADED) and outcome.message:
             print(f"note: {outcome.assessment} for {outcome.student}: {outcome.message}", file=sys.stderr)
     skipped = sum(o.status == "skipped" for o in outcomes)
-    print(f"Graded {len(outcomes) - len(failed) - skipped} of {len(outcomes)} submission(s); "
-          f"{skipped} already graded; {len(failed)} need attention.")
+    regraded = sum(o.status == REGRADED for o in outcomes)
+    graded = len(outcomes) - len(failed) - skipped - regraded
+    again = f" ({regraded} graded again because they were out of date)" if regraded else ""
+    print(f"Graded {graded + regraded} of {len(outcomes)} submission(s){again}; {skipped} already graded and up to "
+          f"date; {len(failed)} need attention.")
     return 1 if failed else 0
+
+
+def cmd_regrade(args: argparse.Namespace) -> int:
+    from peer_course.grading.steps import regrade
+
+    result = regrade(course_dir=_course_dir(args), assessment=args.assessment, workers=args.workers,
+                     time_limit=args.time_limit, cell_timeout=args.cell_timeout, memory_limit=args.memory_limit,
+                     progress=_progress)
+    code = _autograde_summary(result.outcomes)
+    moved = [c for c in result.changes if c.old != c.new]
+    print(f"{args.assessment}: {len(moved)} of {len(result.changes)} learner(s) have a new score; "
+          "manual grades were kept." + (" Feedback that changed is remade in feedback/." if result.feedback else ""))
+    return code
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from peer_course.grading.status import cohort_status, summary_lines, write_missing_csv, write_status_csv
+
+    people, rows = cohort_status(course_dir=_course_dir(args), assessments=args.assessment or None)
+    for line in summary_lines(people, rows):
+        print(line)
+    if args.csv:
+        print(f"Every learner and assessment: {write_status_csv(Path(args.csv), people, rows)}")
+    if args.missing:
+        path, count = write_missing_csv(Path(args.missing), people, rows)
+        print(f"{count} learner(s) with something not handed in, with their emails: {path}")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from peer_course.grading.status import format_time, set_due_date
+
+    clear = args.date.strip().lower() in ("none", "clear")
+    when = set_due_date(course_dir=_course_dir(args), assessment=args.assessment, due=None if clear else args.date)
+    if when is None:
+        print(f"{args.assessment} has no due date now; no submission of it counts as late.")
+    else:
+        print(f"{args.assessment} is due {format_time(when)}. Submissions after that are marked late "
+              "(in `peer-course status`, in the gradebook and in Formgrader).")
+    return 0
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -132,7 +181,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for outcome in refused:
         print(f"refused: {outcome.assessment} from {outcome.student}: {outcome.message}; "
               "it stays in the exchange", file=sys.stderr)
-    print("Submissions are in submitted/.")
+    print("Submissions are in submitted/. `peer-course status` shows who has handed in what.")
     return 1 if refused else 0
 
 
@@ -170,15 +219,17 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from peer_course.grading.steps import feedback
 
-    feedback(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force, progress=_progress)
-    print("Feedback is in feedback/.")
+    outcomes = feedback(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force,
+                        progress=_progress)
+    made = ", ".join(f"{o.assessment} {o.message}" for o in outcomes)
+    print(f"Feedback is in feedback/ ({made})." if made else "Feedback is in feedback/; nothing was out of date.")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from peer_course.grading.steps import export
 
-    path = export(course_dir=_course_dir(args), to=Path(args.to), progress=_progress)
+    path = export(course_dir=_course_dir(args), to=Path(args.to), layout=args.layout, progress=_progress)
     print(f"Grades written to {path}")
     return 0
 
@@ -229,22 +280,37 @@ def build_parser() -> argparse.ArgumentParser:
         ("collect", cmd_collect, "Collect submissions from the exchange into submitted/ (nbgrader collect)."),
         ("autograde", cmd_autograde, "Autograde every submission in submitted/ (nbgrader autograde, in parallel)."),
         ("formgrader", cmd_formgrader, "Start JupyterLab in the trainer folder for Formgrader (manual grading)."),
-        ("feedback", cmd_feedback, "Generate feedback for autograded submissions (nbgrader generate_feedback)."),
-        ("export", cmd_export, "Export grades to CSV (nbgrader export)."),
+        ("feedback", cmd_feedback, "Generate feedback that is new or out of date (nbgrader generate_feedback)."),
+        ("regrade", cmd_regrade, "Apply a corrected key to the whole cohort: build, autograde and feedback again."),
+        ("status", cmd_status, "Show who has handed in what, what is late, graded or waiting."),
+        ("due", cmd_due, "Set an assessment's due date (late submissions are flagged)."),
+        ("export", cmd_export, "Export grades to a CSV file (long: nbgrader's columns; wide: for an LMS)."),
         ("report", cmd_report, "Write the cohort report (HTML with charts, plus CSV files)."),
         ("certificates", cmd_certificates, "Write a printable certificate of completion per learner."),
     ):
         p = add(name, func, text)
         p.add_argument("--course-dir", help="the trainer folder (default: $PEER_COURSE_DIR or the nearest one above)")
-        if name in ("build", "release", "collect", "autograde", "feedback"):
+        if name in ("build", "release", "collect", "autograde", "feedback", "status"):
             p.add_argument("--assessment", action="append", help="only this assessment (repeatable)")
-        if name in ("build", "release", "autograde", "feedback"):
-            p.add_argument("--force", action="store_true", help="redo work already done (manual grades are kept)")
+        if name in ("regrade", "due"):
+            p.add_argument("assessment", help="the assessment, e.g. peer-role-check")
+        if name == "due":
+            p.add_argument("date", help="YYYY-MM-DD (the end of that day, UTC), 'YYYY-MM-DD HH:MM' (UTC, or with an "
+                                        "offset such as -08:00), or none to clear it")
+        if name == "status":
+            p.add_argument("--csv", help="also write every learner and assessment to this CSV file")
+            p.add_argument("--missing", help="also write who has not handed in, with emails, to this CSV file")
+        if name in ("build", "release"):
+            p.add_argument("--force", action="store_true", help="redo work already done")
+        if name in ("autograde", "feedback"):
+            p.add_argument("--force", action="store_true", help="redo it all, even what is up to date "
+                                                                "(manual grades are kept)")
         if name == "collect":
             p.add_argument("--update", action="store_true",
                            help="take newer submissions; earlier ones are first copied to archive/")
         if name == "autograde":
             p.add_argument("--student", action="append", help="only this learner (repeatable)")
+        if name in ("autograde", "regrade"):
             p.add_argument("--workers", type=int, default=None,
                            help="grading processes at once (default min(CPU count, 4); never more than the CPU count)")
             p.add_argument("--time-limit", type=float, default=900,
@@ -259,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--print-only", action="store_true", help="print the command instead of running it")
         if name == "export":
             p.add_argument("--to", default="grades.csv", help="CSV file to write (default grades.csv)")
+            p.add_argument("--layout", choices=("long", "wide"), default="long",
+                           help="long: one row per learner and assessment, nbgrader's columns (default); "
+                                "wide: one row per learner, one column per released assessment, for an LMS")
         if name in ("report", "certificates"):
             p.add_argument("--out", default=name, help=f"folder to write to (default {name}/)")
         if name == "certificates":

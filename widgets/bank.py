@@ -177,6 +177,20 @@ def _check_rules(path: Path, bank: ItemBank, draft: bool = False) -> None:
             raise ItemBankError(path, message, item.id, field_name)
 
 
+def _check_rationales(path: Path, data: dict, *, draft: bool) -> None:
+    """A ``rationale`` (why the key is right) belongs to a keyed item of an
+    assessment draft, or of a formative bank; a released graded bank reaches
+    learners before grading, so it must not hold one."""
+    for raw in data.get("items", []):
+        if "rationale" not in raw:
+            continue
+        if not KINDS[raw["type"]].keyed:
+            raise ItemBankError(path, "only questions with a key can have a rationale", raw["id"], "rationale")
+        if data.get("mode") == "graded" and not draft:
+            raise ItemBankError(path, "graded banks are released to learners and must not hold a rationale; "
+                                "put it in the item's hidden test cell, beside the key", raw["id"], "rationale")
+
+
 def _build(path: Path, data: dict) -> ItemBank:
     def options(raw: dict, name: str) -> tuple[Option, ...]:
         return tuple(Option(o["id"], o["text"], o.get("feedback")) for o in raw.get(name, []))
@@ -236,6 +250,7 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
     if draft:
         data = {k: v for k, v in data.items() if k not in ("intro", "development_plan")}
     _schema_error(path, data, None if draft else text)
+    _check_rationales(path, data, draft=draft)
     bank = _build(path, data)
     _check_rules(path, bank, draft=draft)
     return bank

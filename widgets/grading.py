@@ -11,10 +11,14 @@ nbgrader reads a test cell's last expression as its score when it is a
 number, gives *full marks* when there is no result or a non-numeric one, and
 *zero* when anything is written to stderr. So every helper here:
 
-* always returns a plain ``float`` between 0 and ``points``;
+* always returns a plain ``float`` between 0 and ``points``, rounded to 2
+  decimal places per item (so totals add up exactly to what feedback shows);
 * never raises and never writes to stderr (warnings and errors are caught;
   the reason is printed to stdout, where it shows in the learner's feedback);
 * never prints the key or the text of a keyed option.
+
+A keyed helper also takes the item's ``rationale`` (why the key is right), kept
+beside the key for the learner's feedback after grading; it is never printed.
 
 Answers are read from ``responses.json`` in the notebook's folder (the
 kernel's working directory during autograde); the item definitions from the
@@ -29,6 +33,7 @@ import contextlib
 import functools
 import io
 import warnings
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -54,6 +59,18 @@ class NoScore(PeerCourseError):
     """The item scores 0 for a reason the learner should read."""
 
 
+# Every score is rounded to 2 decimal places (half up) once, per item, here:
+# nbgrader stores and adds exactly the numbers the learner's feedback shows,
+# so a total never drifts (4 places made 3 x 0.6667 = 2.0001).
+PLACES = Decimal("0.01")
+
+
+def clean_score(points: float, fraction: float) -> float:
+    """``points * fraction`` rounded to 2 decimal places, half up (2/3 of 2 -> 1.33)."""
+    exact = Decimal(str(float(points))) * Decimal(repr(float(fraction)))
+    return float(exact.quantize(PLACES, rounding=ROUND_HALF_UP))
+
+
 def _fmt(number: float) -> str:
     return f"{number:g}"
 
@@ -67,7 +84,7 @@ def _graded(func: Callable[..., float]) -> Callable[..., float]:
             try:
                 fraction = float(func(item_id, *args, **kwargs))
                 fraction = min(max(fraction, 0.0), 1.0)
-                score = round(points * fraction, 4)
+                score = clean_score(points, fraction)
                 print(_("{item}: {score} of {points} points.").format(item=item_id, score=_fmt(score), points=_fmt(points)))
                 return float(score)
             except (NoScore, AnswerProblem) as reason:
@@ -139,7 +156,10 @@ def score_item(item_id: str, *, key: Any = None, folder: str | Path | None = Non
 
 def _scorer(kind: type[ItemKind], doc: str, *, keyed: bool) -> Callable[..., float]:
     if keyed:
-        def score(item_id: str, *, key: Any, folder: str | Path | None = None, bank: str = BANK_FILE) -> float:
+        def score(item_id: str, *, key: Any, folder: str | Path | None = None, bank: str = BANK_FILE,
+                  rationale: str | None = None) -> float:
+            # ``rationale`` sits beside the key for the learner's feedback
+            # (peer_course.grading.feedback reads it from this call); never printed.
             return score_item(item_id, key=key, folder=folder, bank=bank, expect=kind)
     else:
         def score(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> float:

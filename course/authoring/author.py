@@ -25,6 +25,12 @@ import yaml
 from peer_widgets.bank import Item, load_bank
 from peer_widgets.kinds import kind_of
 
+REFLECTION_MARKING = (
+    "**How this reflection is marked:** if you share it, your trainer reads it and gives marks for "
+    "thoughtful use of the module's ideas. If you keep it private or skip it, you get full marks for "
+    "completing it. Skipping never costs you anything.")
+
+
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = True,
           task: bool = False, points: float | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"grade": grade, "solution": solution, "locked": locked, "task": task,
@@ -39,14 +45,18 @@ def _points(item: Item) -> float | int:
     return int(points) if float(points).is_integer() else points
 
 
-def test_source(item: Item) -> str:
-    """The autograder-test cell for a graded item, key inside the hidden region."""
+def test_source(item: Item, rationale: str | None = None) -> str:
+    """The autograder-test cell for a graded item, key (and rationale, why the
+    key is right) inside the hidden region."""
     kind = kind_of(item)
     scorer = kind.scorer
     args = [json.dumps(item.id)]
     if kind.keyed:
         args.append(f"key={json.dumps(item.key, sort_keys=True)}")
     args.append(f"points={_points(item)}")
+    if kind.keyed and rationale:
+        # beside the key, so it leaves the trainer's side only in feedback, after grading
+        args.append(f"rationale={json.dumps(rationale, ensure_ascii=False)}")
     return (
         "# Scored automatically after you submit; nothing to do here.\n"
         "### BEGIN HIDDEN TESTS\n"
@@ -57,10 +67,10 @@ def test_source(item: Item) -> str:
 
 
 def released_bank(raw: dict[str, Any]) -> dict[str, Any]:
-    """The draft with keys, feedback and the intro removed."""
+    """The draft with keys, rationales, feedback and the intro removed."""
     items = []
     for raw_item in raw["items"]:
-        item = {k: v for k, v in raw_item.items() if k != "key"}
+        item = {k: v for k, v in raw_item.items() if k not in ("key", "rationale")}
         for list_field in ("options", "terms", "choices"):
             if list_field in item:
                 item[list_field] = [{k: v for k, v in o.items() if k != "feedback"} for o in item[list_field]]
@@ -72,7 +82,8 @@ def released_bank(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_notebook(bank_id: str, title: str, intro: str, items: list[Item],
-                   development_plan: bool = False) -> nbformat.NotebookNode:
+                   development_plan: bool = False,
+                   rationales: dict[str, str] | None = None) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.language_info = {"name": "python"}
@@ -90,16 +101,16 @@ def build_notebook(bank_id: str, title: str, intro: str, items: list[Item],
         cells.append(nbformat.v4.new_code_cell(f"page.show({json.dumps(item.id)})", metadata=_meta(f"show-{item.id}")))
         if not kind.trainer_graded:
             cells.append(nbformat.v4.new_code_cell(
-                test_source(item), metadata=_meta(item.id, grade=True, points=_points(item))))
+                test_source(item, (rationales or {}).get(item.id)),
+                metadata=_meta(item.id, grade=True, points=_points(item))))
         else:
             # Shown to the trainer only while grading; the learner sees nothing.
             cells.append(nbformat.v4.new_code_cell(
                 f"page.for_trainer({json.dumps(item.id)})", metadata=_meta(f"trainer-{item.id}")))
+            # Learners read this cell; private and skipped reflections are marked
+            # automatically (peer_course.grading.reflections), shared ones by the trainer.
             cells.append(nbformat.v4.new_markdown_cell(
-                "**For the trainer:** read the reflection shown above. If the learner shared it, grade it for "
-                "thoughtful use of the module's ideas; if they kept it private or chose to skip it, give full "
-                "marks for completion (skipping carries no penalty).",
-                metadata=_meta(item.id, task=True, points=_points(item))))
+                REFLECTION_MARKING, metadata=_meta(item.id, task=True, points=_points(item))))
     cells.append(nbformat.v4.new_markdown_cell(
         "## When you have finished\n\nEvery answer above was saved the moment you gave it. "
         "Submit this assessment the way your trainer has shown you.",
@@ -132,8 +143,9 @@ def author_assessment(draft: str | Path, out_dir: str | Path) -> Path:
     (out_dir / "items.yaml").write_text(
         header + yaml.safe_dump(released_bank(raw), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     load_bank(out_dir / "items.yaml")  # the released bank must itself be valid
+    rationales = {i["id"]: i["rationale"] for i in raw["items"] if isinstance(i.get("rationale"), str)}
     notebook = build_notebook(bank.id, bank.title, raw.get("intro", ""), list(bank.items),
-                              development_plan=bool(raw.get("development_plan")))
+                              development_plan=bool(raw.get("development_plan")), rationales=rationales)
     path = out_dir / f"{bank.id}.ipynb"
     nbformat.write(notebook, path)
     return path

@@ -9,7 +9,8 @@ naming the file, the item and what to do. The checks:
 * every lesson shows each of its bank's items, and only items that exist;
 * every assessment has its notebook and a released bank with no keys; each
   graded item has exactly one autograder-test cell whose key names real
-  options and whose points match the bank; nothing references a missing item.
+  options and whose points match the bank, and whose rationale, if any, is
+  text on a keyed item; nothing references a missing item.
 """
 
 from __future__ import annotations
@@ -136,6 +137,17 @@ def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
             problems.append(f"{notebook_path}: item '{item_id}': field '{problem[0]}': {problem[1]}")
         if "HIDDEN TESTS" not in cell.source and key is not None:
             problems.append(f"{notebook_path}: item '{item_id}': the key is outside the hidden tests region")
+        if "rationale" in kwargs:
+            rationale = kwargs["rationale"]
+            if not kind.keyed:
+                problems.append(f"{notebook_path}: item '{item_id}': field 'rationale': only questions with a "
+                                "key can have a rationale")
+            elif not isinstance(rationale, str) or not rationale.strip():
+                problems.append(f"{notebook_path}: item '{item_id}': field 'rationale': write it as one "
+                                "sentence of text, such as \"Module 1, 'What peers do not do': ...\"")
+            if "HIDDEN TESTS" not in cell.source:
+                problems.append(f"{notebook_path}: item '{item_id}': the rationale is outside the hidden tests "
+                                "region")
     for item in bank:
         if not kind_of(item).trainer_graded and tested.get(item.id, 0) != 1:
             problems.append(f"{notebook_path}: item '{item.id}': needs exactly one autograder-test cell "

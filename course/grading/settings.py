@@ -13,6 +13,11 @@ exchange    PEER_COURSE_EXCHANGE    exchange    /srv/nbgrader/exchange
 course_id   PEER_COURSE_ID          (never)     peer-course
 ==========  ======================  ==========  ==============================
 
+``peer-course due`` also stores each assessment's due date there (``due``: an
+object from assessment id to an ISO 8601 time in UTC, as
+``"2026-12-15T23:59:59"``); the gradebook's assignment due date is set from it,
+so nbgrader's late flags and ours agree (see :mod:`peer_course.grading.status`).
+
 The rule is written here only. :class:`peer_course.grading.trainer_dir.TrainerDir`
 answers with it, and the folder's generated ``nbgrader_config.py`` asks
 TrainerDir, so nbgrader, Formgrader, the grading workers and the reports
@@ -77,6 +82,10 @@ def read_settings(course_dir: str | os.PathLike) -> dict[str, Any]:
     for key in STORED:
         if key in settings and not isinstance(settings[key], str):
             raise SettingsError(f"{path}: field '{key}': must be a string, not {settings[key]!r}")
+    due = settings.get("due", {})
+    if not isinstance(due, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in due.items()):
+        raise SettingsError(f"{path}: field 'due': must map each assessment to a date written as text; "
+                            "fix the file, or set the dates again with `peer-course due ASSESSMENT YYYY-MM-DD`")
     return settings
 
 

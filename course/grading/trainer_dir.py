@@ -12,6 +12,7 @@ Layout (nbgrader's own; :meth:`TrainerDir.format_path` is the one place that kno
     <folder>/archive/<learner>/<assessment>/<time>/    submissions replaced by collect --update
     <folder>/.peer-course-staging/<learner>/<assessment>/  the clean copy autograde grades (removed after)
     <folder>/gradebook.db                              the default SQLite gradebook
+    <folder>/.peer-course-feedback.json                what each feedback page was made from (see freshness.py)
 """
 
 from __future__ import annotations

@@ -6,21 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from peer_course.grading.csvfile import inert_cell  # one rule for every CSV the course writes
 from peer_course.reports.cohort import TABLES, build_report
 from peer_course.reports.data import load_cohort
 from peer_course.reports.render import render_report
 
-
-# A spreadsheet runs a cell that starts with one of these as a formula
-# (OWASP "CSV injection"); learners' own words may start with any of them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert_cell(value: object) -> object:
-    """A text cell a spreadsheet shows as text: a leading ``'`` before a formula start."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def inert(frame: pd.DataFrame) -> pd.DataFrame:

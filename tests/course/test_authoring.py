@@ -64,3 +64,51 @@ def test_draft_without_keys_is_refused(draft, tmp_path):
     with pytest.raises(ItemBankError, match="item 's-multi': field 'key': an assessment draft needs the key"):
         author_assessment(draft, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+WHY = "Module 1, 'What peers do': asking first keeps the choice with Maya."
+
+
+def test_a_rationale_goes_beside_the_key_and_never_into_the_released_bank(draft, tmp_path):
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    data["items"][0]["rationale"] = WHY
+    draft.write_text(yaml.safe_dump(data), encoding="utf-8")
+    nb = nbformat.read(author_assessment(draft, tmp_path / "out"), as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "s-single")
+    hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
+    assert f'rationale="{WHY}"' in hidden
+    assert WHY not in (tmp_path / "out" / "items.yaml").read_text(encoding="utf-8")
+    from peer_course.authoring.validate import check_assessment
+
+    assert [p for p in check_assessment("sample-check", tmp_path / "out")[0] if "rationale" in p] == []
+
+
+@pytest.mark.parametrize("where, message", [
+    ("released", "graded banks are released to learners and must not hold a rationale"),
+    ("rating", "field 'rationale'"),
+])
+def test_a_rationale_is_refused_where_a_learner_would_read_it_early(draft, tmp_path, where, message):
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    index = 0 if where == "released" else next(i for i, item in enumerate(data["items"]) if item["type"] == "rating")
+    data["items"][index]["rationale"] = WHY
+    if where == "released":
+        data.pop("intro")
+        for item in data["items"]:
+            item.pop("key", None)
+            for entry in (*item.get("options", []), *item.get("terms", [])):
+                entry.pop("feedback", None)
+    draft.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ItemBankError, match=message):
+        load_bank(draft, draft=where != "released")
+
+
+def test_validation_names_a_rationale_that_is_not_text(draft, tmp_path):
+    from peer_course.authoring.validate import check_assessment
+
+    notebook = author_assessment(draft, tmp_path / "out")
+    nb = nbformat.read(notebook, as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "s-single")
+    test.source = test.source.replace("points=1)", "points=1, rationale=3)")
+    nbformat.write(nb, notebook)
+    problems = check_assessment("sample-check", tmp_path / "out")[0]
+    assert [p for p in problems if "field 'rationale': write it as one sentence" in p]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from peer_course.cli import main
 from peer_widgets.manifest import load_manifest
@@ -110,3 +111,38 @@ def test_trainer_tools_missing_is_one_line_saying_how_to_install(tmp_path, monke
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("peer-course report: this command needs the trainer tools")
     assert "pip install -e '.[trainer]'" in err
+
+
+def test_console_script_lists_the_new_trainer_commands():
+    out = subprocess.run([str(Path(sys.executable).parent / "peer-course"), "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for command in ("status", "regrade", "due"):
+        assert command in out
+
+
+def test_formgrader_starts_as_root(tmp_path, capsys):
+    """In a container or a VM the trainer is often root, and Jupyter refuses to
+    start as root without --allow-root; `peer-course formgrader` adds it there."""
+    import os
+
+    from tests.support.net import free_port, stop, wait_for_http
+
+    from peer_course.grading.runner import nbgrader_env
+    from peer_course.grading.steps import formgrader_command
+
+    folder = init_course_dir(tmp_path / "trainer", assessments=["peer-role-check"])
+    port = free_port()
+    assert main(["formgrader", "--course-dir", str(folder), "--port", str(port), "--print-only"]) == 0
+    printed = capsys.readouterr().out.splitlines()[-1].split()
+    assert ("--allow-root" in printed) == (os.geteuid() == 0)
+    assert "--allow-root" not in formgrader_command(course_dir=folder, as_root=False)
+    if os.geteuid() != 0:
+        pytest.skip("starting JupyterLab as root needs root")
+    log = tmp_path / "lab.log"
+    env = {**nbgrader_env(), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    with log.open("w") as handle:
+        process = subprocess.Popen(printed, cwd=folder, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for_http(f"http://localhost:{port}/api", process=process, log=log).json()["version"]
+    finally:
+        stop(process)

@@ -2,12 +2,14 @@
 
 ``test_nbgrader_cycle.py`` uses these checks on every assessment; here a
 test cell is made to print its key, the way a careless change to a grading
-helper would, and both checks must report it.
+helper would, and its rationale to quote the key, the way a careless author
+would; each check must report its leak.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import nbformat
@@ -42,9 +44,12 @@ def test_a_leaking_test_cell_is_caught(tmp_path):
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == leaked.item_id)
     # a grading helper that prints its key, planted inside the hidden region
     cell.source = cell.source.replace("### END HIDDEN TESTS",
-                                      f"print('right answers:', {sorted(leaked.key)!r})\n### END HIDDEN TESTS")
+                                      f"print('debug answers:', {sorted(leaked.key)!r})\n### END HIDDEN TESTS")
     cell.source = cell.source.replace("score_multiple(", "_ = score_multiple(")
     cell.source = cell.source.replace("### END HIDDEN TESTS", "_\n### END HIDDEN TESTS")
+    # and a careless rationale that quotes the key (learners read rationales in feedback)
+    cell.source = re.sub(r', rationale="[^"]*"', "", cell.source)
+    cell.source = cell.source.replace(", points=", f", rationale=\"The right answers are {sorted(leaked.key)!r}.\", points=")
     nbformat.write(nb, source)
     build(course_dir=course, assessments=[NAME], progress=lambda m: None)
     target = course / "submitted" / "ada" / NAME
@@ -55,6 +60,9 @@ def test_a_leaking_test_cell_is_caught(tmp_path):
     assert all(o.ok for o in autograde(course_dir=course, assessments=[NAME], progress=lambda m: None))
     feedback(course_dir=course, assessments=[NAME], progress=lambda m: None)
     graded = course / "autograded" / "ada" / NAME / f"{NAME}.ipynb"
-    assert [line for line in unexpected_test_output(graded) if "right answers" in line]
+    assert [line for line in unexpected_test_output(graded) if "debug answers" in line]
     page = (course / "feedback" / "ada" / NAME / f"{NAME}.html").read_text(encoding="utf-8")
+    # feedback shows no test cell output, so the printed key never reaches the learner...
+    assert "debug answers" not in page
+    # ...but a rationale does, after grading: one that gives the key away is caught
     assert f"{leaked.item_id}: {sorted(leaked.key)!r}" in keys_in(page, items)

@@ -16,6 +16,7 @@ import sys
 import pytest
 import yaml
 from tests.support.cohort import INJECTION_IMG, INJECTION_SCRIPT, LEARNERS, SUPERVISORS, records_for, self_ratings, submit, write_roster
+from tests.support.oracle import task_points
 
 from peer_course.grading.gradebook import open_gradebook
 from peer_course.grading.steps import autograde, build, collect, export, feedback, nbgrader_env, release
@@ -67,7 +68,7 @@ def run_cycle(tmp_path, db_url: str | None):
     again = autograde(course_dir=course, assessments=[PRC], students=[learner], force=True, workers=2,
                       progress=log.append)
     csv_path = export(course_dir=course, to=course / "grades.csv", progress=log.append)
-    with csv_path.open(newline="", encoding="utf-8") as handle:
+    with csv_path.open(newline="", encoding="utf-8-sig") as handle:  # UTF-8 with a BOM, for spreadsheets
         grades = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(handle)}
     return {"course": course, "expected": expected, "outcomes": outcomes, "again": again, "grades": grades,
             "log": log}
@@ -86,7 +87,8 @@ def postgres_cycle(tmp_path_factory, postgres_server):
 
 def expected_grades(cycle) -> dict:
     wanted = dict(cycle["expected"])
-    wanted[(MANUAL[0], PRC)] += MANUAL[1]
+    # the trainer's mark replaces the completion mark the private reflection got automatically
+    wanted[(MANUAL[0], PRC)] += MANUAL[1] - task_points(PRC)
     return wanted
 
 
@@ -106,7 +108,9 @@ def check_grades(cycle):
     # every row is a learner we submitted for
     assert set(grades) - set(wanted) <= {(s, a) for s in LEARNERS + SUPERVISORS for a in (PRC, SELF)}
     # the learner's own looping cell and broken notebook changed nothing: their answers were graded
-    assert grades[("gus-loop", PRC)] == grades[("hal-broken-notebook", PRC)] == grades[("ivy-injection", PRC)] == 24.0
+    # (their reflections were kept private, so they earned its marks; ivy's was shared and waits for the trainer)
+    assert grades[("gus-loop", PRC)] == grades[("hal-broken-notebook", PRC)] == 24.0 + task_points(PRC)
+    assert grades[("ivy-injection", PRC)] == 24.0
 
 
 def check_gradebook_rows(cycle):
@@ -160,7 +164,8 @@ def test_feedback_is_inert(sqlite_cycle):
     course = sqlite_cycle["course"]
     feedback(course_dir=course, assessments=[PRC], progress=lambda m: None)
     page = (course / "feedback" / "ivy-injection" / PRC / f"{PRC}.html").read_text(encoding="utf-8")
-    assert "My story &lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt;" in page
+    # feedback says what happened to a reflection, never its words (and never as markup)
+    assert "You shared your reflection with your trainer (4 words)." in page
     assert INJECTION_SCRIPT not in page and INJECTION_IMG not in page
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from tests.support.oracle import (PARTIAL, RIGHT, Graded, answer as oracle_answer, graded_items, private_reflection,
+from tests.support.oracle import (PARTIAL, RIGHT, Graded, answer as oracle_answer, graded_items, private_reflection, task_points,
                                   record, tampered)
 
 INJECTION_SCRIPT = "<script>alert(1)</script>"
@@ -71,14 +71,18 @@ def records_for(learner: str, name: str, bank: dict) -> tuple[dict, float]:
             value, score = tampered(item), 0.0
         records[item.item_id] = record(value)
         expected += score
-    for item in bank["items"]:
-        if item["type"] == "reflection":
-            value = private_reflection()
-            if learner == "ivy-injection":
-                value = {"shared": True, "completed": True, "words": 4,
-                         "text": f"My story {INJECTION_SCRIPT} and {INJECTION_IMG}"}
-            records[item["id"]] = record(value)
-    return records, round(expected, 4)
+    reflections = [item for item in bank["items"] if item["type"] == "reflection"]
+    for item in reflections:
+        value = private_reflection()
+        if learner == "ivy-injection":
+            value = {"shared": True, "completed": True, "words": 4,
+                     "text": f"My story {INJECTION_SCRIPT} and {INJECTION_IMG}"}
+        records[item["id"]] = record(value)
+    if reflections and learner != "ivy-injection":
+        # A reflection kept private earns its completion marks when autograded;
+        # a shared one waits for the trainer.
+        expected += task_points(name)
+    return records, round(expected, 2)
 
 
 def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float:
@@ -131,3 +135,54 @@ def write_roster(path: Path, learners: list[str]) -> Path:
             first = INJECTION_NAME if learner == "ivy-injection" else learner.split("-")[0].title()
             writer.writerow([learner, first, "Example", f"{learner}@example.org"])
     return path
+
+
+PRC = "peer-role-check"
+
+
+def small_cohort(root: Path, *, submitters: list[str], others: list[str] = (), assessments: tuple[str, ...] = (PRC,),
+                 unreleased: tuple[str, ...] = (), days: dict[str, int] | None = None,
+                 with_feedback: bool = True) -> tuple[Path, dict[tuple[str, str], float]]:
+    """A lean cohort for the tests of one trainer feature: roster (``submitters``
+    and ``others``, who hand nothing in), build (``assessments`` and
+    ``unreleased``), release (``assessments``), submissions straight into
+    submitted/ (on 2026-11-20, or the day of the month in ``days``), autograde
+    with 2 workers and (``with_feedback``) feedback. Returns the trainer folder
+    and the expected autograded scores."""
+    from peer_course.grading.steps import autograde, build, feedback, release
+    from peer_course.grading.trainer_dir import init_course_dir
+
+    root.mkdir(parents=True, exist_ok=True)
+    roster = write_roster(root / "roster.csv", [*submitters, *others])
+    course = init_course_dir(root / "trainer", assessments=[*assessments, *unreleased], exchange=root / "exchange",
+                             roster=roster)
+    quiet = lambda message: None  # noqa: E731
+    build(course_dir=course, assessments=[*assessments, *unreleased], progress=quiet)
+    release(course_dir=course, assessments=list(assessments), progress=quiet)
+    expected = {(learner, name): submit(course, learner, name, day=(days or {}).get(learner, 20))
+                for learner in submitters for name in assessments}
+    outcomes = autograde(course_dir=course, assessments=list(assessments), workers=2, cell_timeout=30,
+                         time_limit=300, progress=quiet)
+    assert all(o.ok for o in outcomes), outcomes
+    if with_feedback:
+        feedback(course_dir=course, assessments=list(assessments), progress=quiet)
+    return course, expected
+
+
+def hand_in(course: Path, learner: str, name: str, records: dict, *, when: str) -> Path:
+    """Put a submission into the exchange's inbound folder, as ``nbgrader submit``
+    does (owned by whoever runs the tests, whom collect trusts as the trainer)."""
+    import json as _json
+
+    exchange = Path(_json.loads((course / "peer-course.json").read_text(encoding="utf-8"))["exchange"])
+    folder = exchange / "peer-course" / "inbound" / f"{learner}+{name}+{when}+0123abcd"
+    shutil.copytree(course / "release" / name, folder)
+    (folder / "timestamp.txt").write_text(when, encoding="utf-8")
+    (folder / "responses.json").write_text(_json.dumps({"schema_version": 1, "items": records}), encoding="utf-8")
+    return folder
+
+
+def all_right(name: str, course: Path) -> tuple[dict, float]:
+    """Answers that get every automatic point of ``name``, and that score."""
+    bank = yaml.safe_load((course / "release" / name / "items.yaml").read_text(encoding="utf-8"))
+    return records_for("jo-exchange", name, bank)

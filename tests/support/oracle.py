@@ -66,7 +66,7 @@ def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
         if quality == RIGHT:
             return sorted(key), points
         if quality == PARTIAL:  # one right tick only
-            return [sorted(key)[0]], round(points / len(key), 4)
+            return [sorted(key)[0]], round(points / len(key), 2)
         return [o for o in entry_ids(bank, item.item_id) if o not in key], 0.0
     if item.kind == "matching":
         choices = entry_ids(bank, item.item_id, "choices")
@@ -75,7 +75,7 @@ def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
             return dict(key), points
         if quality == PARTIAL:  # the first term right, the rest wrong
             first = sorted(key)[0]
-            return {**wrong, first: key[first]}, round(points / len(key), 4)
+            return {**wrong, first: key[first]}, round(points / len(key), 2)
         return wrong, 0.0
     if item.kind == "rating":
         if quality == RIGHT:

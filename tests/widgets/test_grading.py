@@ -161,3 +161,31 @@ def test_test_cell_result_is_a_plain_float_in_a_kernel(graded_dir):
     assert [o.output_type for o in outputs] == ["stream", "execute_result"]
     assert outputs[0].name == "stdout"
     assert outputs[1].data["text/plain"] == "1.0"
+
+
+@pytest.mark.parametrize("points, fraction, expected", [
+    (2, 1 / 3, 0.67), (1, 2 / 3, 0.67), (2, 2 / 3, 1.33), (1, 1 / 8, 0.13), (3, 1 / 3, 1.0), (1.5, 0.5, 0.75),
+])
+def test_scores_are_rounded_to_two_places_per_item(points, fraction, expected):
+    assert grading.clean_score(points, fraction) == expected
+
+
+def test_partial_scores_are_clean_decimals_that_add_up(graded_dir, capsys):
+    """Three one-in-three partial answers: 0.67 each, 2.01 in all (4 places gave 0.6667
+    each, so nbgrader's totals read 14.0001 where the items showed 14)."""
+    data = yaml.safe_load((graded_dir / "items.yaml").read_text(encoding="utf-8"))
+    item = next(i for i in data["items"] if i["id"] == "s-multi")
+    item["options"].append({"id": "e", "text": "a person who is resilient"})
+    (graded_dir / "items.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    answers(graded_dir, s_multi=["a"])
+    scores = [grading.score_multiple("s-multi", key=["a", "c", "e"], points=2, folder=graded_dir) for _ in range(3)]
+    assert scores == [0.67, 0.67, 0.67]
+    assert "s-multi: 0.67 of 2 points." in capsys.readouterr().out
+
+
+def test_a_rationale_is_taken_and_never_printed(graded_dir, capsys):
+    answers(graded_dir, s_single="a")
+    why = "Module 1, 'What peers do': listening first keeps the choice with the person."
+    assert grading.score_single("s-single", key="b", points=1, rationale=why, folder=graded_dir) == 0.0
+    out = capsys.readouterr()
+    assert why not in out.out + out.err and out.out == "s-single: 0 of 1 points.\n"

@@ -157,6 +157,10 @@ class ItemKind:
         """What a cohort report keeps of an answer: ``rating``, ``comment``, ``text``."""
         return {"rating": None, "comment": None, "text": None}
 
+    def answer_text(self, item: "Item", value: Any) -> str:
+        """A checked answer in words, for the learner's feedback (plain text)."""
+        return str(value)
+
     def trainer_view(self, item: "Item", value: Any) -> list[str]:
         """Lines a trainer reads while grading this item by hand."""
         return []

@@ -54,6 +54,8 @@ class SingleChoiceKind(_Choice):
 
     view = "peer_widgets.controls.choice.SingleChoice"
 
+    def answer_text(self, item: "Item", value: Any) -> str:
+        return item.option(value).text
 
 class MultipleSelectKind(_Choice):
     """Tick any number of options. The answer is the sorted list of ticked ids.
@@ -98,4 +100,8 @@ class MultipleSelectKind(_Choice):
         return verdict, parts
 
     view = "peer_widgets.controls.choice.MultipleSelect"
+
+    def answer_text(self, item: "Item", value: Any) -> str:
+        return "; ".join(item.option(v).text for v in value) if value else _("You ticked nothing.")
+
 

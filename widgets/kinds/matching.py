@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from peer_widgets.i18n import gettext as _
 from peer_widgets.kinds.base import ItemKind, MalformedAnswer, OutOfRangeAnswer
 
 if TYPE_CHECKING:
@@ -61,3 +62,8 @@ class MatchingKind(ItemKind):
         return verdict, parts
 
     view = "peer_widgets.controls.matching.Matching"
+
+    def answer_text(self, item: "Item", value: Any) -> str:
+        texts = {choice.id: choice.text for choice in item.choices}
+        return "\n".join(f"{term.text} \u2192 {texts.get(value.get(term.id), _('no match'))}" for term in item.terms)
+

@@ -69,3 +69,9 @@ class RatingKind(ItemKind):
         return fields
 
     view = "peer_widgets.controls.rating.RatingScale"
+
+    def answer_text(self, item: "Item", value: Any) -> str:
+        label = self.scale(item).label(value["rating"])
+        comment = (value.get("comment") or "").strip()
+        return f"{label}. {_('Your comment')}: {comment}" if comment else label
+

@@ -58,3 +58,15 @@ class ReflectionKind(ItemKind):
         return [_("Reflection {item}: started but not written.").format(item=label)]
 
     view = "peer_widgets.controls.reflection.Reflection"
+
+    def answer_text(self, item: "Item", value: Any) -> str:
+        # The status only: a reflection's words never appear in feedback.
+        if value.get("skipped"):
+            return _("You chose to skip this reflection.")
+        words = value.get("words", 0)
+        if value.get("shared"):
+            return _("You shared your reflection with your trainer ({words} words).").format(words=words)
+        if value.get("completed"):
+            return _("You wrote this reflection and kept it private ({words} words).").format(words=words)
+        return _("You started this reflection but did not write it.")
+

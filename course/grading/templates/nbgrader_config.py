@@ -42,11 +42,29 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# nbgrader puts hidden tests back when it autogrades, and its feedback shows
-# them; ours hold the keys, so feedback strips them again before rendering.
+# After the automatic scores are saved, private and skipped reflections get
+# their completion marks, so the Formgrader lists only shared reflections as
+# needing a person (a trainer's own mark is never changed): see
+# peer_course.grading.reflections. The rest is nbgrader's own list.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "peer_course.grading.reflections.MarkReflections",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback is one table per learner: each question, their answer in words,
+# the score and why the right answer is right; no code and no trainer notes
+# (see peer_course.grading.feedback). nbgrader puts hidden tests back when it
+# autogrades; ours hold the keys, so ClearHiddenTests stays as a second guard.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "peer_course.grading.feedback.LearnerFeedback",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 

@@ -1,0 +1,181 @@
+"""The feedback a learner gets back: one row per question, and no code.
+
+nbgrader's ``generate_feedback`` renders the graded notebook. Ours is made
+of code cells that show widgets and hidden tests that hold the keys, none of
+which means anything to a learner, and trainer notes. So
+:class:`LearnerFeedback` (one of the trainer folder's feedback
+preprocessors, after nbgrader's ``GetGrades`` and before ``ClearHiddenTests``;
+see ``templates/nbgrader_config.py``) replaces every cell of the notebook by
+one table, in the order of the questions:
+
+* the question (scenario and prompt, from the released ``items.yaml``);
+* the learner's answer as words (option texts, never ids), read from the
+  checked ``responses.json`` in the graded folder;
+* the score from the gradebook, per item, rounded to 2 places, and the
+  reason when an item scored nothing;
+* for knowledge questions, the explanation of the right answer (the
+  ``rationale`` written beside the key, inside the hidden tests, so it only
+  ever leaves the trainer's side here, after grading, for this learner);
+* for a reflection, its status (never its text) and the grade's comment.
+
+Everything a learner or trainer wrote is escaped: learner text is never HTML.
+The table names no key and no option id.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from peer_widgets import answers
+from peer_widgets.i18n import gettext as _
+
+SCORE_LINE = re.compile(r"^(?P<item>[\w.-]+): 0 of [\d.]+ points: (?P<reason>.+)$")
+CENTS = Decimal("0.01")
+
+
+def clean(number: Any) -> Decimal:
+    """A score as an exact decimal with at most 2 places (None counts as 0)."""
+    return Decimal(str(float(number or 0))).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def fmt(number: Decimal) -> str:
+    """``1``, ``0.5``, ``1.33``: no trailing zeros, no float noise."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def rationale_of(source: str) -> str | None:
+    """The ``rationale="..."`` of a test cell's scoring call, if it has one."""
+    code = "\n".join(line for line in source.splitlines() if "HIDDEN TESTS" not in line)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "rationale" and isinstance(keyword.value, ast.Constant) \
+                        and isinstance(keyword.value.value, str):
+                    return keyword.value.value
+    return None
+
+
+def zero_reason(cell: Any, item_id: str) -> str | None:
+    """Why a test cell scored nothing, as its grading helper printed it."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    for line in text.splitlines():
+        match = SCORE_LINE.match(line.strip())
+        if match and match["item"] == item_id:
+            return match["reason"]
+    return None
+
+
+def answer_text(item: Any, record: Any) -> str:
+    """The learner's saved answer to ``item`` in words (plain text, not escaped)."""
+    from peer_widgets.kinds import AnswerProblem, kind_of
+
+    if not isinstance(record, dict) or record.get("value") is None:
+        return _("No answer was saved.")
+    kind = kind_of(item)
+    try:
+        value = kind.check_value(item, record["value"])
+    except AnswerProblem as problem:
+        return str(problem)[:1].upper() + str(problem)[1:]
+    return kind.answer_text(item, value)
+
+
+def _row(label: str, text: str, css: str) -> str:
+    lines = "".join(f"<div>{html.escape(line)}</div>" for line in text.splitlines())
+    return (f'<div class="row {css}"><div class="col-xs-3"><strong>{html.escape(label)}</strong></div>'
+            f'<div class="col-xs-9">{lines}</div></div>')
+
+
+def render_table(title: str, rows: list[dict[str, Any]]) -> str:
+    """The learner's feedback as HTML; every text in ``rows`` is escaped here.
+
+    Each question is a panel holding a two-column table made with the
+    page's Bootstrap grid. Only tags that nbconvert's ``clean_html`` keeps in
+    a raw cell are used (``div``, ``strong``), so the page shows exactly
+    this; that filter is a second guard, never the only one.
+    """
+    total = sum((row["score"] for row in rows), Decimal(0))
+    most = sum((row["points"] for row in rows), Decimal(0))
+    summary = _("Your score: {score} of {points} points.").format(score=fmt(total), points=fmt(most))
+    parts = [f'<div class="peer-feedback"><div class="lead"><strong>{html.escape(title)}</strong></div>',
+             f'<div class="peer-total lead">{html.escape(summary)}</div>']
+    for number, row in enumerate(rows, 1):
+        parts.append(f'<div class="panel panel-default peer-item" id="item-{html.escape(row["id"])}">'
+                     f'<div class="panel-heading"><strong>'
+                     f'{html.escape(_("Question {number}").format(number=number))}</strong></div>'
+                     f'<div class="panel-body">')
+        parts.append(_row(_("Question"), row["question"], "peer-question"))
+        parts.append(_row(_("Your answer"), row["answer"], "peer-answer"))
+        score = _("{score} of {points} points").format(score=fmt(row["score"]), points=fmt(row["points"]))
+        if row.get("reason"):
+            score += f" ({row['reason']})"
+        parts.append(_row(_("Score"), score, "peer-score"))
+        if row.get("rationale"):
+            parts.append(_row(_("Why"), row["rationale"], "peer-rationale"))
+        if row.get("comment"):
+            parts.append(_row(_("Comment"), row["comment"], "peer-comment"))
+        parts.append("</div></div>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The title and one row per graded cell of a notebook that went through
+    ``GetGrades`` (scores in each cell's nbgrader metadata)."""
+    from peer_widgets.bank import load_bank
+
+    bank = load_bank(folder / "items.yaml")
+    try:
+        records = answers.read(folder / answers.FILE_NAME)
+    except (OSError, answers.AnswersFileError):
+        records = {}
+    rows = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not (meta.get("grade") or meta.get("task")):
+            continue
+        item_id = meta.get("grade_id", "")
+        try:
+            item = bank[item_id]
+        except KeyError:
+            continue
+        question = "\n".join(part for part in (item.scenario, item.prompt) if part)
+        row = {"id": item_id, "question": question, "answer": answer_text(item, records.get(item_id)),
+               "score": clean(meta.get("score")), "points": clean(meta.get("points"))}
+        if cell.cell_type == "code":
+            row["rationale"] = rationale_of(cell.source)
+            row["reason"] = zero_reason(cell, item_id) if row["score"] == 0 else None
+        if meta.get("comment"):
+            row["comment"] = str(meta["comment"])
+        rows.append(row)
+    return bank.title, rows
+
+
+class LearnerFeedback(NbGraderPreprocessor):
+    """Replace the graded notebook by the learner's per-question table (see the module docs)."""
+
+    def preprocess(self, nb, resources):
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        title, rows = feedback_rows(nb, folder)
+        table = nbformat.v4.new_raw_cell(render_table(title, rows))
+        table.metadata["raw_mimetype"] = "text/html"
+        table.metadata["format"] = "text/html"
+        nb.cells = [table]
+        total = sum((row["score"] for row in rows), Decimal(0))
+        most = sum((row["points"] for row in rows), Decimal(0))
+        # the page header shows these: the sums of the clean per-item scores
+        resources["nbgrader"]["score"] = float(total) - float(resources["nbgrader"].get("late_penalty") or 0)
+        resources["nbgrader"]["max_score"] = float(most)
+        return nb, resources
