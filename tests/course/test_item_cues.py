@@ -12,7 +12,9 @@ this computes:
   (no position keyed in more than 40 % of items, over all banks of a mode);
 * multiple select: how many items share one key pattern (at most 20 %);
 * matching: keys that pair each term with the choice listed in the same
-  place (none: the released file's order must reveal nothing).
+  place, or with the choice of the same number (``t1`` with ``c1``, ``t2``
+  with ``c2``...): none in the graded banks, whose released file learners
+  read (a lesson bank holds its keys anyway; only places are checked there).
 
 The figures are written to ``artifacts/item_cues.json`` on every run.
 """
@@ -36,7 +38,7 @@ MAX_LONGEST_SHARE = 0.35
 MAX_LENGTH_RATIO_GAP = 0.15
 MAX_POSITION_SHARE = 0.40
 MAX_PATTERN_SHARE = 0.20
-MODES = ["formative"]
+MODES = ["formative", "graded"]
 
 
 def formative_banks() -> dict[str, list[tuple[dict, object]]]:
@@ -108,6 +110,11 @@ def identity_matchings(pairs) -> list[str]:
     return out
 
 
+def matchings_keyed_by_number(pairs) -> list[str]:
+    return [item["id"] for item, key in pairs if item["type"] == "matching"
+            and all(key[term["id"]][1:] == term["id"][1:] for term in item["terms"])]
+
+
 def measures() -> dict:
     report = {}
     for mode, banks in (("formative", formative_banks()), ("graded", graded_banks())):
@@ -121,6 +128,7 @@ def measures() -> dict:
             "multiple_select_patterns": dict(patterns.most_common()),
             "max_pattern_share": max(patterns.values()) / sum(patterns.values()) if patterns else 0,
             "matching_in_file_order": identity_matchings(every),
+            "matching_keyed_by_number": matchings_keyed_by_number(every) if mode == "graded" else [],
         }
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -148,3 +156,4 @@ def test_the_key_does_not_stand_out_by_place_or_pattern(report, mode):
     assert measured["max_position_share"] <= MAX_POSITION_SHARE, measured["key_positions"]
     assert measured["max_pattern_share"] <= MAX_PATTERN_SHARE, measured["multiple_select_patterns"]
     assert measured["matching_in_file_order"] == []
+    assert measured["matching_keyed_by_number"] == []
