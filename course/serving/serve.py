@@ -14,16 +14,22 @@ Two ways of serving, and how learners are told apart in each:
   :mod:`peer_course.serving.shared`. Preheated kernels cannot be used with it.
 
 Voila serves the folder with sources stripped and a narrow file allowlist,
-so no code and no answers file is ever served as a file.
+so no code and no answers file is ever served as a file. It runs as
+:mod:`peer_course.serving.app` (Voila with the course's page template, and
+each page's kernel ended when its page is closed); its log goes to
+``server.log`` in the course folder, so the terminal shows only what a
+person running the course needs.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -40,6 +46,11 @@ HOME = "home.ipynb"
 # Voila serves only these static files from the workspace: images for the
 # lessons. Notebooks are rendered, never served raw; responses.json never.
 FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg)$"]
+# Voila's own log (and its kernels'), kept in the course folder.
+LOG_NAME = "server.log"
+# Titles for pages that have no "# " heading of their own.
+PAGE_TITLES = {"home.ipynb": "Course home", "progress.ipynb": "My progress"}
+COURSE_NAME = "Peer support course"
 
 
 def default_workspace() -> Path:
@@ -56,6 +67,28 @@ def add_home_link(notebook_path: Path) -> None:
         nbformat.write(nb, notebook_path)
 
 
+def page_title(nb: nbformat.NotebookNode, name: str) -> str:
+    """The title a page shows in the browser: its first ``# `` heading (or its
+    name in :data:`PAGE_TITLES`), then the course's name."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("# "):
+                return f"{line[2:].strip()} \u2013 {COURSE_NAME}"
+    own = nb.metadata.get("title") or PAGE_TITLES.get(name)
+    return f"{own} \u2013 {COURSE_NAME}" if own else COURSE_NAME
+
+
+def set_page_title(notebook_path: Path) -> None:
+    """Record the page's title in its notebook metadata (the page template shows it)."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    title = page_title(nb, notebook_path.name)
+    if nb.metadata.get("title") != title:
+        nb.metadata["title"] = title
+        nbformat.write(nb, notebook_path)
+
+
 def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) -> Path:
     """Copy the course pages into ``workspace``; learner files are never touched."""
     from peer_course.serving.student_version import make_student_version
@@ -65,6 +98,7 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
     (workspace / "items").mkdir(parents=True, exist_ok=True)
     for notebook in sorted(source.glob("*.ipynb")):
         shutil.copy2(notebook, workspace / notebook.name)
+        set_page_title(workspace / notebook.name)
     for bank in sorted((source / "items").glob("*.y*ml")):
         shutil.copy2(bank, workspace / "items" / bank.name)
     # Check every bank now, in this process: a bad one is reported before any
@@ -78,20 +112,28 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
         name = manifest.self_assessment.assessment
         folder = make_student_version(name, workspace / SELF_ASSESSMENT_DIR)
         add_home_link(folder / f"{name}.ipynb")
+        set_page_title(folder / f"{name}.ipynb")
         load_bank(folder / "items.yaml")
     return workspace
 
 
 def voila_command(workspace: Path, *, port: int, open_browser: bool, shared: bool = False,
                   preheat: bool = False) -> list[str]:
-    module = "peer_course.serving.shared" if shared else "voila"
+    from peer_course.serving.app import PAGE_EXTENSIONS, TEMPLATE
+
+    module = "peer_course.serving.shared" if shared else "peer_course.serving.app"
     command = [
         sys.executable, "-m", module, str(workspace),
         f"--port={port}",
+        "--Voila.port_retries=0",  # the printed address is the one served, or a clear message
         "--Voila.ip=127.0.0.1",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST!r}",
+        *(f"--VoilaConfiguration.file_allowlist={pattern}" for pattern in FILE_ALLOWLIST),
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
@@ -107,21 +149,76 @@ def home_url(port: int) -> str:
     return f"http://localhost:{port}/voila/render/{HOME}"
 
 
+def server_answers(port: int) -> bool:
+    """Whether a web server answers on ``port`` (the root only, which starts no kernel)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("HEAD", "/")
+        return connection.getresponse().status < 500
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def port_is_free(port: int) -> bool:
+    """Whether the course server could listen on ``port``."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_until_answering(voila: subprocess.Popen, port: int, *, log: Path, stopping: list) -> bool:
+    """Wait for the course server to answer; False (with one clear message) if it stopped first."""
+    while not server_answers(port):
+        if voila.poll() is not None:
+            if not stopping:
+                print(f"The course server stopped before it was ready. What it said is in {log}", flush=True)
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def serve(*, workspace: Path, port: int = DEFAULT_PORT, open_browser: bool = True, shared: bool = False) -> int:
-    """Prepare the workspace and run Voila until interrupted; return its exit code."""
+    """Prepare the workspace and run Voila until interrupted; return its exit code.
+
+    The course's address is printed once the server answers; Voila's own
+    messages go to ``server.log`` in the course folder.
+    """
     print("Preparing your course folder\u2026", flush=True)
     workspace = prepare_workspace(workspace)
     print(f"Your course folder: {workspace}")
     if shared:
         print("Shared mode: each browser gets its own answers, kept under "
               f"{workspace / '.learners'}")
-    print(f"Open the course at: {home_url(port)}", flush=True)
+    log_path = workspace / LOG_NAME
+    if server_answers(port) or not port_is_free(port):
+        print(f"Another program is already using port {port}, so the course cannot start there. "
+              f"Stop that program, or choose another port: peer-course serve --port {port + 1}", flush=True)
+        return 1
+    print("Starting the course server\u2026", flush=True)
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    voila = subprocess.Popen(voila_command(workspace, port=port, open_browser=open_browser, shared=shared), env=env)
+    with open(log_path, "w", encoding="utf-8") as log:
+        voila = subprocess.Popen(voila_command(workspace, port=port, open_browser=open_browser, shared=shared),
+                                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     # Stopping `peer-course serve` (Ctrl+C, or SIGTERM from a service manager) stops
     # Voila with it; Voila's kernels notice their parent is gone and end too.
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: voila.terminate())
+    stopping: list = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+        voila.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
+        if wait_until_answering(voila, port, log=log_path, stopping=stopping):
+            print(f"Open the course at: {home_url(port)}")
+            print(f"(The server's log is in {log_path}. Press Ctrl+C to stop the course.)", flush=True)
         return voila.wait()
     except KeyboardInterrupt:
         voila.terminate()

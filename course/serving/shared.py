@@ -173,14 +173,17 @@ class ForgetHandler(tornado.web.RequestHandler):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run Voila (same arguments as ``voila``) in shared mode (see the module docs)."""
+    """Run the course's Voila (:mod:`peer_course.serving.app`; same arguments as
+    ``voila``) in shared mode (see the module docs)."""
     from jupyter_server.utils import url_path_join
-    from voila.app import Voila
+
+    from peer_course.serving.app import course_voila_class, use_course_template
 
     argv = list(sys.argv[1:] if argv is None else argv)
     workspace = Path(next(a for a in argv if not a.startswith("-")))
+    use_course_template()
 
-    class SharedVoila(Voila):
+    class SharedVoila(course_voila_class()):
         def init_handlers(self):
             handlers = super().init_handlers()
             kernels = Kernels(self.kernel_manager,

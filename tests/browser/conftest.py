@@ -65,10 +65,11 @@ def screenshot(page, name: str) -> Path:
 def download_answers(home, path: Path) -> Path:
     """Prepare and download the learner's answers from the home page, as they would."""
     link = home.get_by_role("link", name="Download my answers")
-    old_href = link.get_attribute("href") if link.count() else None
+    home.evaluate("() => { const region = document.getElementById('peer-live'); if (region) region.textContent = ''; }")
     home.get_by_role("button", name="Prepare my download").click()
-    home.wait_for_function("old => { const a = document.querySelector('a[download]'); return a && a.href !== old; }",
-                           arg=old_href, timeout=30_000)
+    # The page says the download is ready once the link holds the new document.
+    home.locator("#peer-live", has_text="Your download is ready").wait_for(state="attached", timeout=30_000)
+    home.wait_for_function("() => document.querySelector('a[download]')?.href", timeout=30_000)
     with home.expect_download() as info:
         link.click()
     info.value.save_as(path)

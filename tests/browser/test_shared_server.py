@@ -20,9 +20,14 @@ def first_single_choice(server):
     return next(item for item in bank if item.type == "single_choice")
 
 
+def radio(box, item, index):
+    """The radio of the item's ``index``-th option (options are shown in each learner's own order)."""
+    return box.get_by_role("radio", name=item.options[index].text, exact=True)
+
+
 def choose(page, item, index):
     box = page.locator(".peer-item", has_text=item.prompt).first
-    box.get_by_role("radio").nth(index).click()
+    radio(box, item, index).click()
     box.get_by_text("Saved.").wait_for(timeout=30_000)
     return box
 
@@ -47,9 +52,9 @@ def test_two_browsers_never_see_each_other(browser, shared_server):
     choose(page_b, item, 1)
     for context, index in ((alice, 0), (bruno, 1)):
         page = open_page(context, shared_server, MODULE)
-        radios = page.locator(".peer-item", has_text=item.prompt).first.get_by_role("radio")
-        radios.first.wait_for(timeout=60_000)
-        assert [radios.nth(i).is_checked() for i in range(radios.count())] == [
+        box = page.locator(".peer-item", has_text=item.prompt).first
+        box.get_by_role("radio").first.wait_for(timeout=60_000)
+        assert [radio(box, item, i).is_checked() for i in range(len(item.options))] == [
             i == index for i in range(len(item.options))]
     files = learner_files(shared_server)
     values = sorted(json.loads(f.read_text(encoding="utf-8"))["items"][item.id]["value"] for f in files)
@@ -81,9 +86,9 @@ def test_download_and_restore(browser, shared_server, tmp_path):
     restored = home2.locator(".peer-transfer").inner_text()
     assert "Restored 1 answers." in restored or "Restored 2 answers." in restored
     page2 = open_page(newcomer, shared_server, MODULE)
-    radio = page2.locator(".peer-item", has_text=item.prompt).first.get_by_role("radio").nth(2)
-    radio.wait_for(timeout=60_000)
-    assert radio.is_checked()
+    restored_radio = radio(page2.locator(".peer-item", has_text=item.prompt).first, item, 2)
+    restored_radio.wait_for(timeout=60_000)
+    assert restored_radio.is_checked()
     owner.close()
     newcomer.close()
 

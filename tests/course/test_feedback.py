@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
 from peer_course.grading.gradebook import open_gradebook
 from peer_course.grading.steps import autograde, build, feedback

@@ -147,7 +147,7 @@ def test_the_key_does_not_stand_out_by_length(report, mode):
     assert over == {}, f"banks where the key is too often the longest option (limit {MAX_LONGEST_SHARE})"
     gaps = {name: round(m["key_to_distractor_length"], 2) for name, m in report[mode]["banks"].items()
             if m and abs(m["key_to_distractor_length"] - 1) > MAX_LENGTH_RATIO_GAP}
-    assert gaps == {}, f"banks whose keys are on average much longer or shorter than their distractors"
+    assert gaps == {}, "banks whose keys are on average much longer or shorter than their distractors"
 
 
 @pytest.mark.parametrize("mode", MODES)

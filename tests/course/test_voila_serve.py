@@ -40,7 +40,7 @@ def test_home_page_renders_its_widgets(voila):
     response = requests.get(base + "/voila/render/home.ipynb", timeout=120)
     assert response.status_code == 200
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', response.text)
-    assert len(views) == 2  # the home page and the answers download/restore box
+    assert len(views) == 3  # the home page, the answers download/restore box and the page's live region
     assert "show_home" not in response.text
     assert "Traceback" not in decoded(response.text)
 
@@ -52,7 +52,7 @@ def test_module_page_renders_widgets_without_code(voila):
     assert response.status_code == 200
     html = response.text
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', html)
-    assert len(views) == len(load_bank(workspace / module.bank))  # one live widget per item
+    assert len(views) == len(load_bank(workspace / module.bank)) + 1  # one live widget per item, and "n of N answered"
     assert "from peer_widgets import Page" not in html
     assert "page.show(" not in html
     assert "Module 2: Recovery principles" in html
@@ -70,8 +70,11 @@ def test_home_url_is_printed_form():
     assert home_url(8866) == "http://localhost:8866/voila/render/home.ipynb"
 
 
-def test_serve_command_prints_the_address_and_serves_it(tmp_path):
-    """The README's first command, minus the install: `peer-course serve`."""
+def test_serve_command_prints_the_address_once_it_answers(tmp_path):
+    """The README's first command, minus the install: `peer-course serve`.
+    The address is printed only once the server answers it (so the first
+    click works), and the terminal shows no message meant for developers:
+    Voila's own log goes to a file in the course folder, which is named."""
     import sys
     from pathlib import Path
 
@@ -86,23 +89,47 @@ def test_serve_command_prints_the_address_and_serves_it(tmp_path):
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             lines.append(line)
-            if line.startswith("Open the course at: "):
+            if line.startswith("Open the course at: ") or not line:
                 break
         assert lines[-1].strip() == f"Open the course at: http://localhost:{port}/voila/render/home.ipynb"
         url = lines[-1].split(": ", 1)[1].strip()
-        for _ in range(300):
-            try:
-                response = requests.get(url, timeout=120)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.3)
+        response = requests.get(url, timeout=120)  # at once: no retrying
         assert response.status_code == 200
+        lines.append(process.stdout.readline())
+        log = tmp_path / "course" / "server.log"
+        assert lines[-1].strip() == f"(The server's log is in {log}. Press Ctrl+C to stop the course.)"
         assert (tmp_path / "course" / "self-assessment" / "core-competencies-self-assessment.ipynb").is_file()
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        rest, _ = process.communicate(timeout=30)
     # stopping `peer-course serve` stops its Voila server (no server left behind)
     assert wait_until_gone("voila", f"--port={port}") == []
+    printed = "".join(lines) + rest
+    for developer_note in ("WARNING", "Warning", "Deprecat", "[Voila]", "[CourseVoila]", "[IPKernelApp]",
+                           "Traceback", "jupyter", "Kernel started"):
+        assert developer_note not in printed, printed
+    assert "Kernel started" in log.read_text()  # Voila's messages are kept, in the log file
+
+
+def test_serve_says_so_once_when_the_server_cannot_start(tmp_path):
+    """A port already in use: one clear message, no traceback, no other address."""
+    import socket
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(tmp_path / "data"))
+        command = [str(Path(sys.executable).parent / "peer-course"), "serve", "--no-browser", f"--port={port}",
+                   "--workspace", str(tmp_path / "course")]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert result.stdout.splitlines()[-1] == (
+        f"Another program is already using port {port}, so the course cannot start there. "
+        f"Stop that program, or choose another port: peer-course serve --port {port + 1}")
+    assert result.stderr == ""
 
 
 LIGHT_CHECK = """
@@ -133,3 +160,37 @@ def test_every_server_culls_kernels_whose_page_is_gone(tmp_path):
         command = voila_command(tmp_path, port=8866, open_browser=False, shared=shared)
         assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}" in command
         assert "--MappingKernelManager.cull_connected=False" in command  # an open page keeps its kernel
+
+
+STAMP_NOTEBOOK_CELLS = [
+    "from pathlib import Path\nPath('preheated.txt').write_text('yes')",
+    "from peer_widgets.pages.request import before_answers_load\nbefore_answers_load()\n"
+    "print('answers: ' + Path('answers.txt').read_text())",
+]
+
+
+def test_a_preheated_page_reads_answers_when_the_learner_asks(tmp_path):
+    """With Voila's preheated kernels a page is run before anyone asks for it;
+    the answers it shows must be those saved when the learner opens it."""
+    import nbformat
+
+    workspace = tmp_path / "course"
+    workspace.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in STAMP_NOTEBOOK_CELLS]
+    nbformat.write(nb, workspace / "stamp.ipynb")
+    (workspace / "answers.txt").write_text("as the kernel started")
+    server = VoilaServer(workspace, data_dir=tmp_path / "data", args=["--preheat_kernel=True"])
+    try:
+        deadline = time.monotonic() + 90
+        while not (workspace / "preheated.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert (workspace / "preheated.txt").exists()  # the page is running ahead of any request
+        time.sleep(1)  # let it reach the answers, were it not waiting
+        (workspace / "answers.txt").write_text("as the learner opened the page")
+        html = requests.get(server.url("stamp.ipynb"), timeout=120).text
+    finally:
+        server.stop()
+    assert "answers: as the learner opened the page" in decoded(html)
+    assert "answers: as the kernel started" not in decoded(html)

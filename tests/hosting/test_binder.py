@@ -13,6 +13,7 @@ copied) in a fresh virtual environment standing in for the image's
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,8 @@ from pathlib import Path
 import pytest
 import requests
 from packaging.specifiers import SpecifierSet
+
+from peer_course.serving.serve import CULL_IDLE_SECONDS
 
 REPO = Path(__file__).resolve().parents[2]
 HOME_URLPATH = "voila/render/modules/home.ipynb"
@@ -158,6 +161,9 @@ def test_postbuild_configured_voila_and_enabled_extensions(binder_env):
     _, prefix, _ = binder_env
     config = prefix / "etc" / "jupyter" / "jupyter_server_config.d"
     assert (config / "peer-course.json").is_file()
+    settings = json.loads((config / "peer-course.json").read_text(encoding="utf-8"))
+    assert settings["MappingKernelManager"] == {"cull_idle_timeout": CULL_IDLE_SECONDS, "cull_interval": 60,
+                                                "cull_connected": False}  # idle kernels end, as on a laptop
     assert (config / "voila.json").is_file() and (config / "nbgrader.json").is_file()
     repo = binder_env[0]
     survey = repo / "modules" / "self-assessment" / "core-competencies-self-assessment.ipynb"

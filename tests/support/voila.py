@@ -60,6 +60,21 @@ class VoilaServer:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def kernel_pids(self) -> list[int]:
+        """The ids of the kernels this server is running (its ipykernel child processes)."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if f"\nPPid:\t{self.process.pid}\n" in status and b"ipykernel" in command:
+                pids.append(int(entry.name))
+        return pids
+
     def stop(self) -> None:
         stop(self.process)
         self._log.close()

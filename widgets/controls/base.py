@@ -18,15 +18,18 @@ reload the feedback is shown again only if the answer has not changed since.
 
 from __future__ import annotations
 
+import hashlib
 import html
-from typing import Any
+import os
+from pathlib import Path
+from typing import Any, Sequence
 
 from peer_widgets.categories import get_category
 from peer_widgets.controls.view import PeerView
 from peer_widgets.i18n import gettext as _
 from peer_widgets.items import Item
 from peer_widgets.kinds import AnswerProblem, kind_of
-from peer_widgets.store import ResponseStore, StoreError
+from peer_widgets.store import ResponseStore, StoreError, folder_key
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Dict, Instance, Int, TraitError, Unicode, observe, validate
 
@@ -38,6 +41,26 @@ def text_html(text: str, tag: str = "p", css_class: str | None = None) -> str:
 
 
 VERDICTS = {True: "correct", False: "incorrect", None: "partial"}
+#: Who the learner is, for the order options are shown in (first one set wins).
+LEARNER_VARIABLES = ("PEER_COURSE_LEARNER", "JUPYTERHUB_USER")
+
+
+def learner_key() -> str:
+    """A stable key for the learner whose page this is: their hub account,
+    else their course folder (one per learner on a laptop, and one per
+    browser on a shared server)."""
+    for name in LEARNER_VARIABLES:
+        if os.environ.get(name):
+            return os.environ[name]
+    return folder_key(Path.cwd())
+
+
+def in_learner_order(item_id: str, entries: Sequence[Any]) -> list[Any]:
+    """``entries`` (options or choices, each with an ``id``) in this learner's order
+    for this item: shuffled, the same on every load and device for the same learner,
+    so neither the file's order nor a position gives an answer away."""
+    learner = learner_key()
+    return sorted(entries, key=lambda entry: hashlib.sha256(f"{learner}/{item_id}/{entry.id}".encode()).hexdigest())
 
 
 def verdict_heading(correct: bool | None) -> str:
@@ -74,6 +97,8 @@ class ItemWidget(PeerView):
     feedback = Dict(help="What to show under the question: verdict, heading, parts, or a notice.").tag(sync=True)
     status = Dict(help="A short status line: text, tone (saved, error, info) and whether to announce it.").tag(sync=True)
     checked = Bool(False, help="Feedback is showing for the current answer.").tag(sync=True)
+    check_request = Dict(help="Sent by the browser's \"Check my answer\": a serial and the answer to check.").tag(
+        sync=True)
 
     value = AnyTrait(None, allow_none=True, help="The answer, in the form saved to responses.json (None: unanswered).")
     saved_at = Unicode("", help="When the answer was last saved (UTC ISO 8601), or '' if never.")
@@ -105,7 +130,6 @@ class ItemWidget(PeerView):
                     _("A saved answer for this item could not be shown; it is kept in your answers file."), "error")
         self.answer = self._answer_from_value(self.value)
         self._refresh_feedback()
-        self.on_msg(self._on_message)
         self._restoring = False
 
     def __repr__(self) -> str:
@@ -208,9 +232,29 @@ class ItemWidget(PeerView):
         self._save(change["new"])
         self._refresh_feedback()
 
-    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "check":
-            self.check()
+    @observe("revision")
+    def _revision_changed(self, change: dict) -> None:
+        # A change whose answer the kernel already holds (a check carried it)
+        # needs no saving: the browser may stop waiting for it.
+        if not self._restoring and not self._failed and self.answer_is_saved():
+            self.saved_revision = max(self.saved_revision, change["new"])
+
+    def answer_is_saved(self) -> bool:
+        try:
+            return self._value_from_answer(self.answer) == self.value
+        except Exception:
+            return False
+
+    @observe("check_request")
+    def _check_requested(self, change: dict) -> None:
+        # The request carries the answer the learner sees: the browser may hold
+        # back a change to ``answer`` while the kernel is busy, and a check must
+        # never be made against an older answer (or be undone when it arrives).
+        if self._restoring or not isinstance(change["new"], dict):
+            return
+        if "answer" in change["new"] and change["new"]["answer"] != self.answer:
+            self.answer = change["new"]["answer"]
+        self.check()
 
     def check(self) -> None:
         """Check the current answer: record the attempt and show the feedback."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from peer_widgets.controls.base import ItemWidget
+from peer_widgets.controls.base import ItemWidget, in_learner_order
 from peer_widgets.i18n import gettext as _
 
 
@@ -15,10 +14,9 @@ class Matching(ItemWidget):
     above its own full-width list, so nothing sits off-screen on a phone."""
 
     def _kind_spec(self) -> dict[str, Any]:
-        # Authors often list choices in the same order as the terms; a stable
-        # shuffle (the same on every page load) stops position giving it away.
-        choices = sorted(self.item.choices,
-                         key=lambda c: hashlib.sha256(f"{self.item.id}/{c.id}".encode()).hexdigest())
+        # Choices in the learner's own order, so that neither the file's order
+        # nor their place on the screen gives a match away.
+        choices = in_learner_order(self.item.id, self.item.choices)
         return {
             "terms": [{"id": term.id, "text": term.text} for term in self.item.terms],
             "choices": [{"id": choice.id, "text": choice.text} for choice in choices],

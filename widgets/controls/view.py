@@ -27,11 +27,38 @@ def shared_layout() -> w.Layout:
     return w.Layout()
 
 
+# What each widget's own model carries: a few lines that wait for the course
+# module (sent once per page by CourseModule) and let it draw the widget.
+# anywidget sends a widget's module with its state; sending the whole module
+# with each of a page's 20 to 65 questions made the kernel's reply to the
+# browser (which the browser waits for only 4 seconds) hundreds of kilobytes.
+STUB = """
+const module = (window.__peerCourseModule ??= (() => {
+  let resolve;
+  const ready = new Promise((done) => { resolve = done; });
+  ready.resolve = resolve;
+  return ready;
+})());
+export default { async render(context) { return (await module).render(context); } };
+"""
+
+
 class PeerView(anywidget.AnyWidget):
     """A widget drawn by the course's own ES module."""
 
-    _esm = STATIC / "peer.js"
+    _esm = STUB
     view = Unicode(help="Which view of peer.js draws this widget.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("layout", shared_layout())
+        super().__init__(**kwargs)
+
+
+class CourseModule(anywidget.AnyWidget):
+    """Carries ``static/peer.js`` to the page once; shows nothing. Displayed
+    before any course widget on a page (see :func:`peer_widgets.pages.page.show_style`)."""
+
+    _esm = STATIC / "peer.js"
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("layout", shared_layout())

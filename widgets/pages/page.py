@@ -20,6 +20,7 @@ import ipywidgets as w
 from peer_widgets.bank import ItemBank, ItemBankError, load_bank
 from peer_widgets.controls.base import ItemWidget, text_html
 from peer_widgets.controls.progress import PageProgress
+from peer_widgets.controls.view import CourseModule
 from peer_widgets.i18n import gettext as _
 from peer_widgets.kinds import competency_items, kind_of
 from peer_widgets.store import ResponseStore, private_store
@@ -28,14 +29,18 @@ _style_shown = False
 
 
 def show_style() -> None:
-    """Send the course stylesheet once per kernel (each Voila page has its own)."""
+    """Send the course stylesheet once per kernel (each Voila page has its own),
+    and the course's widget module before any course widget."""
     global _style_shown
+    from IPython.display import HTML, display
+
     if not _style_shown:
-        from IPython.display import HTML, display
         from peer_widgets.pages.style import style_html
 
         display(HTML(style_html()))
         _style_shown = True
+    # Each time: a notebook run again in JupyterLab clears the old output.
+    display(CourseModule())
 
 
 def make_widget(item, store: ResponseStore | None, private: ResponseStore | None = None, **options: Any) -> ItemWidget:

@@ -10,12 +10,14 @@ phone. Lessons print whole; a page with a certificate prints only that.
 from __future__ import annotations
 
 CSS = """
-/* Reading: text of at least 16 px, lines of about 80 characters at most. */
+/* Reading: text of at least 16 px, lines of about 80 characters at most (37em of 16 px text). */
 .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .peer-item, .peer-home, .peer-plan, .peer-progress-page {
   font-size: 16px; line-height: 1.55;
 }
 .jp-RenderedMarkdown, .peer-item, .peer-home, .peer-plan, .peer-progress-page,
-.peer-page-progress-box { max-width: 72ch; }
+.peer-page-progress-box, .jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown blockquote,
+.jp-RenderedMarkdown table, .jp-RenderedMarkdown h1, .jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3 {
+  max-width: 37em; }
 /* text #1f1f1f on #ffffff: 16.3:1 */
 .peer-item, .peer-home, .peer-plan, .peer-progress-page { color: #1f1f1f; }
 
@@ -50,7 +52,8 @@ CSS = """
 .peer-partial, .peer-needs-comment { color: #6d4c00; font-weight: 600; }
 .peer-error { color: #b71c1c; }
 .peer-saved { color: #1b5e20; }
-.peer-status { min-height: 1.4em; margin: 0.25em 0; }
+.peer-status { min-height: 1.4em; margin: 0.25em 0 0 0; }
+.peer-feedback:empty { display: none; }
 /* #3e2723 on #fff4e5: 13.4:1 */
 .peer-notice { background: #fff4e5; color: #3e2723; border-left: 4px solid #8d6e00; padding: 0.5em 0.75em; }
 .peer-privacy { background: #eef4fb; color: #0d2a4a; padding: 0.5em 0.75em; border-left: 4px solid #1d4f91; }

@@ -6,6 +6,17 @@
 // unshown feedback never leave the kernel. Every piece of text is set with
 // textContent, never as HTML.
 
+// anywidget evaluates this module once per widget, so what the widgets of a
+// page share lives on the window, in one place.
+const shared = (window.__peerCourse ??= {
+  pending: new Map(), // widget key -> function sending its unsent text now
+  unconfirmed: new Set(), // widget keys whose last change is not yet saved
+  guarded: false,
+  scrollWatch: false,
+  counter: 0,
+});
+const { pending, unconfirmed } = shared;
+
 // ---------------------------------------------------------------- live region
 // The page's one live region. Screen readers announce what is written to it
 // ("Saved.", feedback, download and restore messages). It lives on <body>,
@@ -37,10 +48,9 @@ export function announce(text) {
 }
 
 // ------------------------------------------------------------------- helpers
-let counter = 0;
 function uid(prefix) {
-  counter += 1;
-  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+  shared.counter += 1;
+  return `${prefix}-${shared.counter}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
 function make(tag, props = {}, children = []) {
@@ -62,19 +72,26 @@ function same(a, b) {
 // ------------------------------------------------------ leaving with unsaved text
 // Text is saved while the learner types (after a short pause). If the page is
 // left before the last save is confirmed, the browser asks first.
-const pending = new Map(); // widget key -> function sending its unsent text now
-const unconfirmed = new Set(); // widget keys whose last change is not yet saved
-let guarded = false;
 function guardLeaving() {
-  if (guarded) return;
-  guarded = true;
-  const flushAll = () => { for (const flush of pending.values()) flush(); };
+  if (shared.guarded) return;
+  shared.guarded = true;
+  const flushAll = () => {
+    for (const flush of pending.values()) {
+      try { flush(); } catch (error) { console.warn("peer-course: could not send an answer", error); }
+    }
+  };
+  // The course's page template registers a beforeunload listener ahead of
+  // Voila's own (which ends the kernel) and asks these two first, so a
+  // learner who chooses to stay keeps a working page, and one who leaves
+  // has their last words sent before the kernel ends.
+  window.peerCourseUnsaved = () => unconfirmed.size > 0 || pending.size > 0;
+  window.peerCourseFlush = flushAll;
   window.addEventListener("beforeunload", (event) => {
-    flushAll();
-    if (unconfirmed.size) {
+    if (window.peerCourseUnsaved()) {
       event.preventDefault();
       event.returnValue = "";
     }
+    flushAll();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") flushAll();
@@ -86,10 +103,9 @@ function guardLeaving() {
 // The page remembers where the learner was (per tab), and a link ending in
 // #item-<id> (the course home's "Continue") lands on that question.
 const SCROLL_KEY = `peer-scroll:${location.pathname}`;
-let scrollWatch = false;
 function rememberScroll() {
-  if (scrollWatch) return;
-  scrollWatch = true;
+  if (shared.scrollWatch) return;
+  shared.scrollWatch = true;
   let timer = null;
   const save = () => {
     const items = document.querySelectorAll(".peer-item[id]");
@@ -288,9 +304,15 @@ function renderItem({ model, el }) {
   let check = null;
   if (spec.checkable) {
     check = make("button", { type: "button", className: "peer-check", text: spec.strings.check });
+    let checks = 0;
     check.addEventListener("click", () => {
-      send();
-      model.send({ event: "check" });
+      // The answer travels with the request, so the check is of what the
+      // learner sees even if an earlier change is still on its way.
+      window.clearTimeout(timer);
+      pending.delete(key);
+      checks += 1;
+      model.set("check_request", { serial: checks, answer: controls.read() });
+      model.save_changes();
     });
     section.append(check);
   }
@@ -384,4 +406,19 @@ function render(context) {
   return VIEWS[context.model.get("view")](context);
 }
 
-export default { render };
+// Each course widget's own model holds only a stub that waits for this
+// module (view.py's STUB); this module arrives once per page, with the
+// CourseModule widget, and hands the stubs its render.
+const waiting = (window.__peerCourseModule ??= (() => {
+  let resolve;
+  const ready = new Promise((done) => { resolve = done; });
+  ready.resolve = resolve;
+  return ready;
+})());
+waiting.resolve({ render });
+
+export default {
+  render({ el }) {
+    el.style.display = "none";
+  },
+};

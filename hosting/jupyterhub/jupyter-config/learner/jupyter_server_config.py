@@ -5,7 +5,8 @@
 import logging
 
 from peer_widgets.errors import PeerCourseError
-from peer_course.serving.serve import FILE_ALLOWLIST, default_workspace, prepare_workspace
+from peer_course.serving.serve import (CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS, FILE_ALLOWLIST, default_workspace,
+                                       prepare_workspace)
 
 c = get_config()  # noqa: F821 (provided by Jupyter Server)
 
@@ -14,6 +15,11 @@ c = get_config()  # noqa: F821 (provided by Jupyter Server)
 c.VoilaConfiguration.strip_sources = True
 c.VoilaConfiguration.show_tracebacks = False
 c.VoilaConfiguration.file_allowlist = FILE_ALLOWLIST
+# A kernel left idle with no page open is ended (answers are saved as they are
+# given), so a learner's server does not fill with the kernels of old pages.
+c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
+c.MappingKernelManager.cull_interval = CULL_INTERVAL_SECONDS
+c.MappingKernelManager.cull_connected = False
 
 # The lesson pages in ~/peer-course are refreshed from the installed course at
 # every start (the hub opens ~/peer-course/home.ipynb in Voila); the learner's
