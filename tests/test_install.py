@@ -95,8 +95,10 @@ def test_a_learner_install_leaves_out_the_trainer_only_packages(installed, tmp_p
     core = {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requires if "extra ==" not in r}
     assert {"voila", "ipywidgets", "anywidget", "nbgrader"} <= core
     assert core.isdisjoint(TRAINER_ONLY)
-    for extra in ("trainer", "test"):  # trainers and the tests still get them
-        assert any(r.startswith("pandas") and f'extra == "{extra}"' in r for r in requires), extra
+    assert any(r.startswith("pandas") and 'extra == "trainer"' in r for r in requires)
+    for extra in ("test", "hub"):  # the tests and a course hub get the trainer tools too
+        assert any(r.replace(" ", "").startswith("peer-course[trainer]") and f'extra == "{extra}"' in r
+                   for r in requires), extra
 
 
 def test_the_installed_command_serves_every_page_without_trainer_only_packages(installed, tmp_path):

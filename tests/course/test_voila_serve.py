@@ -40,7 +40,8 @@ def test_home_page_renders_its_widgets(voila):
     response = requests.get(base + "/voila/render/home.ipynb", timeout=120)
     assert response.status_code == 200
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', response.text)
-    assert len(views) == 3  # the home page, the answers download/restore box and the page's live region
+    # the home page, the answers download/restore box, the page's live region and the course's widget code
+    assert len(views) == 4
     assert "show_home" not in response.text
     assert "Traceback" not in decoded(response.text)
 
@@ -52,7 +53,8 @@ def test_module_page_renders_widgets_without_code(voila):
     assert response.status_code == 200
     html = response.text
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', html)
-    assert len(views) == len(load_bank(workspace / module.bank)) + 1  # one live widget per item, and "n of N answered"
+    # one live widget per item, "n of N answered", and the course's widget code (sent once per page)
+    assert len(views) == len(load_bank(workspace / module.bank)) + 2
     assert "from peer_widgets import Page" not in html
     assert "page.show(" not in html
     assert "Module 2: Recovery principles" in html

@@ -68,9 +68,12 @@ def answers(learner: str) -> tuple[dict, float]:
                                      comment="Still practising.")
         records[item.item_id] = oracle.record(value)
         expected += score
-    for item_id in oracle.reflection_ids(bank):
+    reflections = oracle.reflection_ids(bank)
+    for item_id in reflections:
         records[item_id] = oracle.record(oracle.private_reflection(40))
-    return oracle.document(records), round(expected, 4)
+    if reflections:  # a reflection kept private earns its completion marks when autograded
+        expected += oracle.task_points(ASSESSMENT)
+    return oracle.document(records), round(expected, 2)
 
 
 # --- system users, the proxy, and the hub --------------------------------------
@@ -337,7 +340,7 @@ def test_learners_fetch_into_their_course_folder(hub, cycle):
 
 def test_autograded_scores_are_exact(cycle):
     _, expected, _, submissions = cycle
-    max_score = sum(item.points for item in oracle.graded_items(ASSESSMENT))
+    max_score = sum(item.points for item in oracle.graded_items(ASSESSMENT)) + oracle.task_points(ASSESSMENT)
     for learner in LEARNERS:
         assert submissions[learner]["autograded"], submissions[learner]
         assert submissions[learner]["score"] == pytest.approx(expected[learner]), learner
