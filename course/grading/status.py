@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from peer_course.grading.freshness import feedback_change, read_feedback_record, read_timestamp, submission_change
+from peer_course.grading.roster import Learner
 from peer_course.grading.runner import Runner, StepError
 from peer_course.grading.settings import read_settings, write_settings
 from peer_course.grading.trainer_dir import TrainerDir
@@ -51,14 +52,6 @@ STATUSES = (NOT_RELEASED, NOT_SUBMITTED, UNREADABLE, FEEDBACK, GRADED, LATE, SUB
 
 class DueDateError(PeerCourseError):
     """A due date that cannot be used; the message says how to write one."""
-
-
-@dataclass(frozen=True)
-class Learner:
-    id: str
-    first_name: str
-    last_name: str
-    email: str
 
 
 @dataclass(frozen=True)

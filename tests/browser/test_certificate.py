@@ -12,16 +12,10 @@ from peer_widgets.manifest import load_manifest
 from peer_widgets import load_bank
 
 from .conftest import open_page, screenshot
+from tests.support.choices import first_option
 
 pytestmark = pytest.mark.slow
 
-
-def first_option(item):
-    if item.type == "single_choice":
-        return item.options[0].id
-    if item.type == "multiple_select":
-        return [item.options[0].id]
-    return {term.id: item.choices[0].id for term in item.terms}
 
 
 def complete_every_module(workspace, answer=lambda item: item.key):

@@ -15,6 +15,7 @@ from peer_widgets.manifest import load_manifest
 from peer_widgets.content import modules_dir
 from peer_widgets import load_bank
 from peer_widgets.store import ResponseStore
+from tests.support.choices import first_option
 
 
 @pytest.fixture
@@ -30,13 +31,6 @@ def answer_all(store, bank, limit=None):
         store.save(item.id, item.key)
     return len(items)
 
-
-def first_option(item):
-    if item.type == "single_choice":
-        return item.options[0].id
-    if item.type == "multiple_select":
-        return [item.options[0].id]
-    return {term.id: item.choices[0].id for term in item.terms}
 
 
 def write_answers(workspace, answer, when=lambda item: "2026-11-20T10:00:00Z"):

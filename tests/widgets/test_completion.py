@@ -12,6 +12,7 @@ from peer_widgets.completion import PASS_PERCENT, course_result, score_from_grad
 from peer_widgets.content import modules_dir
 from peer_widgets.kinds import kind_of
 from peer_widgets.manifest import load_manifest
+from tests.support.choices import first_option
 
 MANIFEST = load_manifest()
 
@@ -19,14 +20,6 @@ MANIFEST = load_manifest()
 def checks(module):
     return [item for item in load_bank(modules_dir() / module.bank) if kind_of(item).keyed]
 
-
-def first_option(item):
-    """What a learner who always picks the first option would save."""
-    if item.type == "single_choice":
-        return item.options[0].id
-    if item.type == "multiple_select":
-        return [item.options[0].id]
-    return {term.id: item.choices[0].id for term in item.terms}
 
 
 def record(value, when="2026-11-20T10:00:00Z"):
