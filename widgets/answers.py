@@ -6,13 +6,15 @@ Format (``schema_version`` 1)::
       "schema_version": 1,
       "items": {
         "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>,
-                      "checked": true}
+                      "checked": true, "variant": "v2"}
       }
     }
 
 ``attempts`` counts the learner's checks of a formative answer; ``checked``
 (optional) says the saved answer is the one last checked, so its feedback is
-shown again after a reload.
+shown again after a reload; ``variant`` (optional) names the version of a
+graded item the learner was shown and answered, which grading scores against
+(none: the item's first version).
 
 Everything that reads or writes this file (the learner's store, grading,
 reports, download and restore) goes through :func:`parse`, :func:`read` and
@@ -76,6 +78,8 @@ def validate_records(items: Any) -> str | None:
             return f"item '{key}' has a non-integer attempts count"
         if not isinstance(record.get("checked", False), bool):
             return f"item '{key}' has a 'checked' mark that is not true or false"
+        if not isinstance(record.get("variant", ""), str):
+            return f"item '{key}' has a 'variant' that is not a version name such as \"v2\""
     return None
 
 

@@ -11,6 +11,7 @@ field, so an author never has to read a traceback.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,7 @@ def _check_rules(path: Path, bank: ItemBank, draft: bool = False) -> None:
                 raise ItemBankError(path, "two entries share an id; each needs its own", item.id, list_field)
         if graded and item.points is None:
             raise ItemBankError(path, "graded items need points", item.id, "points")
+        _check_variants(path, bank, item, draft=draft)
         if graded and not draft:
             # Keys and explanations of graded items belong in nbgrader's
             # hidden tests only: anything in this file reaches learners.
@@ -177,11 +179,55 @@ def _check_rules(path: Path, bank: ItemBank, draft: bool = False) -> None:
             raise ItemBankError(path, message, item.id, field_name)
 
 
+def _check_variants(path: Path, bank: ItemBank, item: Item, *, draft: bool) -> None:
+    """A version must be answerable exactly like its item: an answer keeps its
+    meaning whichever version the learner saw (only which entry is right changes)."""
+    if not item.variants:
+        return
+    if bank.mode != "graded":
+        raise ItemBankError(path, "only graded assessments have variants (lesson checks give feedback instead)",
+                            item.id, "variants")
+    kind = KINDS[item.type]
+    seen: set[str] = set()
+    for version in item.variants:
+        where = f"variants.{version.variant}"
+        if version.variant in seen:
+            raise ItemBankError(path, "two variants share an id; number them v2, v3, ...", item.id, where)
+        seen.add(version.variant)
+        if bool(version.scenario) != bool(item.scenario):
+            raise ItemBankError(path, "a variant has a scenario exactly when its item has one", item.id,
+                                f"{where}.scenario")
+        for list_field in kind.entry_fields:
+            ids, own = [e.id for e in getattr(version, list_field)], [e.id for e in getattr(item, list_field)]
+            if sorted(ids) != sorted(own):
+                raise ItemBankError(path, f"a variant has the same {list_field} ids as its item ({', '.join(own)})",
+                                    item.id, f"{where}.{list_field}")
+        if draft:
+            problem = (("key", "an assessment draft needs the key of every variant") if version.key is None
+                       else kind.key_problem(version, version.key))
+            if problem:
+                raise ItemBankError(path, problem[1], item.id, f"{where}.{problem[0]}")
+        else:
+            if version.key is not None:
+                raise ItemBankError(path, "graded banks are released to learners and must not hold a key; "
+                                    "put the key in the item's hidden test cell", item.id, f"{where}.key")
+            for list_field in kind.entry_fields:
+                for entry in getattr(version, list_field):
+                    if entry.feedback is not None:
+                        raise ItemBankError(path, "graded banks must not hold feedback that reveals the key",
+                                            item.id, f"{where}.{list_field}.{entry.id}.feedback")
+
+
 def _check_rationales(path: Path, data: dict, *, draft: bool) -> None:
     """A ``rationale`` (why the key is right) belongs to a keyed item of an
     assessment draft, or of a formative bank; a released graded bank reaches
     learners before grading, so it must not hold one."""
     for raw in data.get("items", []):
+        for version in raw.get("variants", []):
+            if "rationale" in version and data.get("mode") == "graded" and not draft:
+                raise ItemBankError(path, "graded banks are released to learners and must not hold a rationale; "
+                                    "put it in the item's hidden test cell, beside the key", raw["id"],
+                                    f"variants.{version['id']}.rationale")
         if "rationale" not in raw:
             continue
         if not KINDS[raw["type"]].keyed:
@@ -195,8 +241,20 @@ def _build(path: Path, data: dict) -> ItemBank:
     def options(raw: dict, name: str) -> tuple[Option, ...]:
         return tuple(Option(o["id"], o["text"], o.get("feedback")) for o in raw.get(name, []))
 
+    def variant(item: Item, raw: dict) -> Item:
+        # A version replaces what the learner reads and the key; the id, kind,
+        # competency and points stay the item's, so grading and reports line up.
+        return replace(item, variant=raw["id"], scenario=raw.get("scenario"), prompt=raw["prompt"],
+                       options=options(raw, "options"), terms=options(raw, "terms"),
+                       choices=options(raw, "choices"), key=raw.get("key"), variants=())
+
+    def with_variants(item: Item, raw: dict) -> Item:
+        if not raw.get("variants"):
+            return item
+        return replace(item, variants=tuple(variant(item, v) for v in raw["variants"]))
+
     items = tuple(
-        Item(
+        with_variants(Item(
             id=raw["id"],
             type=raw["type"],
             category=raw["category"],
@@ -213,7 +271,7 @@ def _build(path: Path, data: dict) -> ItemBank:
             hint=raw.get("hint"),
             content_note=raw.get("content_note"),
             skippable=raw.get("skippable", True),
-        )
+        ), raw)
         for raw in data["items"]
     )
     return ItemBank(

@@ -20,6 +20,10 @@ number, gives *full marks* when there is no result or a non-numeric one, and
 A keyed helper also takes the item's ``rationale`` (why the key is right), kept
 beside the key for the learner's feedback after grading; it is never printed.
 
+An item with parallel versions (variants) carries each other version's key
+and rationale in the same call: ``variants={"v2": {"key": "c", "rationale":
+"..."}}``; the answer is scored against the version recorded with it.
+
 Answers are read from ``responses.json`` in the notebook's folder (the
 kernel's working directory during autograde); the item definitions from the
 released bank beside it, to tell an out-of-range answer from a wrong one.
@@ -41,6 +45,7 @@ from peer_widgets import answers
 from peer_widgets.answers import FILE_NAME, SCHEMA_VERSION
 from peer_widgets.errors import PeerCourseError
 from peer_widgets.i18n import gettext as _
+from peer_widgets.items import Item
 from peer_widgets.kinds import (
     AnswerProblem,
     ItemKind,
@@ -120,11 +125,31 @@ def read_answers(folder: str | Path | None = None) -> dict[str, Any]:
             version=SCHEMA_VERSION)) from None
 
 
-def _answer(item_id: str, folder: str | Path | None) -> Any:
+def _record(item_id: str, folder: str | Path | None) -> dict[str, Any]:
     record = read_answers(folder).get(item_id)
     if record is None or record.get("value") is None:
         raise NoScore(_("no answer was saved for this item."))
-    return record["value"]
+    return record
+
+
+def _answer(item_id: str, folder: str | Path | None) -> Any:
+    return _record(item_id, folder)["value"]
+
+
+def answered_version(item: Item, record: dict[str, Any]) -> Item:
+    """The version of ``item`` the learner answered, as recorded with the answer
+    (an answer saved before the item had versions was given to the first).
+
+    Raises
+    ------
+    NoScore
+        If the record names a version this item does not have.
+    """
+    try:
+        return item.as_variant(record.get("variant"))
+    except (KeyError, TypeError):
+        raise NoScore(_("the answer was saved for a version of this question that this assessment does not "
+                        "have; ask your trainer to check it.")) from None
 
 
 def _item(item_id: str, folder: str | Path | None, bank: str):
@@ -134,11 +159,13 @@ def _item(item_id: str, folder: str | Path | None, bank: str):
 
 
 def score_item(item_id: str, *, key: Any = None, folder: str | Path | None = None, bank: str = BANK_FILE,
-               expect: type[ItemKind] | None = None) -> float:
+               expect: type[ItemKind] | None = None, variants: dict[str, dict[str, Any]] | None = None) -> float:
     """The share of credit (0 to 1) the saved answer to ``item_id`` earns.
 
     The item comes from the bank beside the answers; its kind checks the
-    answer and scores it against ``key`` (None for completion-graded kinds).
+    answer and scores it against ``key`` (None for completion-graded kinds),
+    or, when the learner answered another version of the item, against that
+    version's key in ``variants`` (``{"v2": {"key": ..., "rationale": ...}}``).
 
     Raises
     ------
@@ -150,17 +177,24 @@ def score_item(item_id: str, *, key: Any = None, folder: str | Path | None = Non
     kind = kind_of(item)
     if expect is not None and not isinstance(kind, expect):
         raise NoScore(_("this item is graded with the wrong helper; ask your trainer to check it."))
-    value = kind.check_value(item, _answer(item_id, folder))
-    return kind.score(item, value, key)
+    record = _record(item_id, folder)
+    shown = answered_version(item, record)
+    if shown is not item:
+        key = (variants or {}).get(shown.variant, {}).get("key")
+        if key is None:
+            raise NoScore(_("this version of the question has no key; ask your trainer to check it."))
+    value = kind.check_value(shown, record["value"])
+    return kind.score(shown, value, key)
 
 
 def _scorer(kind: type[ItemKind], doc: str, *, keyed: bool) -> Callable[..., float]:
     if keyed:
         def score(item_id: str, *, key: Any, folder: str | Path | None = None, bank: str = BANK_FILE,
-                  rationale: str | None = None) -> float:
+                  rationale: str | None = None, variants: dict[str, dict[str, Any]] | None = None) -> float:
             # ``rationale`` sits beside the key for the learner's feedback
             # (peer_course.grading.feedback reads it from this call); never printed.
-            return score_item(item_id, key=key, folder=folder, bank=bank, expect=kind)
+            # ``variants`` holds each other version's key and rationale the same way.
+            return score_item(item_id, key=key, folder=folder, bank=bank, expect=kind, variants=variants)
     else:
         def score(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> float:
             return score_item(item_id, folder=folder, bank=bank, expect=kind)

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: The variant an item's own fields are: the one every learner saw before an
+#: item had variants, and the one an answer without a recorded variant was given to.
+FIRST_VARIANT = "v1"
+
 
 @dataclass(frozen=True)
 class Option:
@@ -38,10 +42,34 @@ class Item:
     hint: str | None = None
     content_note: str | None = None
     skippable: bool = True
+    #: Which version of the question this is (``v1``: the item's own fields).
+    variant: str = FIRST_VARIANT
+    #: Parallel versions (same competency, difficulty and entry ids, another
+    #: scenario); only the first version lists them.
+    variants: tuple["Item", ...] = ()
 
     @property
     def formative(self) -> bool:
         return self.mode == "formative"
+
+    @property
+    def variant_ids(self) -> tuple[str, ...]:
+        return (self.variant, *(other.variant for other in self.variants))
+
+    def as_variant(self, variant_id: str | None) -> "Item":
+        """This item as version ``variant_id`` (None: the first version).
+
+        Raises
+        ------
+        KeyError
+            If the item has no such version.
+        """
+        if variant_id is None or variant_id == self.variant:
+            return self
+        for other in self.variants:
+            if other.variant == variant_id:
+                return other
+        raise KeyError(variant_id)
 
     def option(self, option_id: str) -> Option:
         for option in self.options:

@@ -206,20 +206,22 @@ class ResponseStore:
         )
 
     # -- writing -----------------------------------------------------------
-    def save(self, item_id: str, value: Any) -> dict[str, Any]:
+    def save(self, item_id: str, value: Any, *, variant: str | None = None) -> dict[str, Any]:
         """Record an answer now and return the stored record.
 
         The attempt count is kept (attempts are checks, see :meth:`check`);
         a check stays recorded only while the answer is the one checked.
+        ``variant``: the version of the item the learner answered (kept from
+        the previous record when not given).
 
         Raises
         ------
         StoreError
             If the store is read-only or the file cannot be written.
         """
-        return self._record(item_id, value, check=False)
+        return self._record(item_id, value, check=False, variant=variant)
 
-    def check(self, item_id: str, value: Any) -> dict[str, Any]:
+    def check(self, item_id: str, value: Any, *, variant: str | None = None) -> dict[str, Any]:
         """Record that the learner checked ``value``: one more attempt.
 
         Raises
@@ -227,9 +229,9 @@ class ResponseStore:
         StoreError
             If the store is read-only or the file cannot be written.
         """
-        return self._record(item_id, value, check=True)
+        return self._record(item_id, value, check=True, variant=variant)
 
-    def _record(self, item_id: str, value: Any, *, check: bool) -> dict[str, Any]:
+    def _record(self, item_id: str, value: Any, *, check: bool, variant: str | None = None) -> dict[str, Any]:
         if self.read_only:
             raise StoreError(_("Answers are not saved here (read-only)."))
         try:
@@ -253,6 +255,9 @@ class ResponseStore:
                 }
                 if check or (unchanged and previous.get("checked") is True):
                     record["checked"] = True
+                # Grading scores the answer against the version the learner saw.
+                if variant is not None or isinstance(previous.get("variant"), str):
+                    record["variant"] = variant if variant is not None else previous["variant"]
                 items[item_id] = record
                 self._write_file(items)
                 self._items = items

@@ -45,9 +45,11 @@ def _points(item: Item) -> float | int:
     return int(points) if float(points).is_integer() else points
 
 
-def test_source(item: Item, rationale: str | None = None) -> str:
+def test_source(item: Item, rationale: str | None = None,
+                variant_rationales: dict[str, str] | None = None) -> str:
     """The autograder-test cell for a graded item, key (and rationale, why the
-    key is right) inside the hidden region."""
+    key is right) inside the hidden region; each other version's key and
+    rationale too, so grading scores the version the learner answered."""
     kind = kind_of(item)
     scorer = kind.scorer
     args = [json.dumps(item.id)]
@@ -57,6 +59,13 @@ def test_source(item: Item, rationale: str | None = None) -> str:
     if kind.keyed and rationale:
         # beside the key, so it leaves the trainer's side only in feedback, after grading
         args.append(f"rationale={json.dumps(rationale, ensure_ascii=False)}")
+    if kind.keyed and item.variants:
+        versions = {}
+        for version in item.variants:
+            versions[version.variant] = {"key": version.key}
+            if (variant_rationales or {}).get(version.variant):
+                versions[version.variant]["rationale"] = variant_rationales[version.variant]
+        args.append(f"variants={json.dumps(versions, sort_keys=True, ensure_ascii=False)}")
     return (
         "# Scored automatically after you submit; nothing to do here.\n"
         "### BEGIN HIDDEN TESTS\n"
@@ -68,12 +77,18 @@ def test_source(item: Item, rationale: str | None = None) -> str:
 
 def released_bank(raw: dict[str, Any]) -> dict[str, Any]:
     """The draft with keys, rationales, feedback and the intro removed."""
-    items = []
-    for raw_item in raw["items"]:
+    def without_answers(raw_item: dict[str, Any]) -> dict[str, Any]:
         item = {k: v for k, v in raw_item.items() if k not in ("key", "rationale")}
         for list_field in ("options", "terms", "choices"):
             if list_field in item:
                 item[list_field] = [{k: v for k, v in o.items() if k != "feedback"} for o in item[list_field]]
+        return item
+
+    items = []
+    for raw_item in raw["items"]:
+        item = without_answers(raw_item)
+        if "variants" in item:
+            item["variants"] = [without_answers(version) for version in item["variants"]]
         items.append(item)
     bank = {k: v for k, v in raw.items() if k not in ("items", "intro", "development_plan")}
     bank["mode"] = "graded"
@@ -83,7 +98,8 @@ def released_bank(raw: dict[str, Any]) -> dict[str, Any]:
 
 def build_notebook(bank_id: str, title: str, intro: str, items: list[Item],
                    development_plan: bool = False,
-                   rationales: dict[str, str] | None = None) -> nbformat.NotebookNode:
+                   rationales: dict[str, str] | None = None,
+                   variant_rationales: dict[str, dict[str, str]] | None = None) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.language_info = {"name": "python"}
@@ -101,7 +117,7 @@ def build_notebook(bank_id: str, title: str, intro: str, items: list[Item],
         cells.append(nbformat.v4.new_code_cell(f"page.show({json.dumps(item.id)})", metadata=_meta(f"show-{item.id}")))
         if not kind.trainer_graded:
             cells.append(nbformat.v4.new_code_cell(
-                test_source(item, (rationales or {}).get(item.id)),
+                test_source(item, (rationales or {}).get(item.id), (variant_rationales or {}).get(item.id)),
                 metadata=_meta(item.id, grade=True, points=_points(item))))
         else:
             # Shown to the trainer only while grading; the learner sees nothing.
@@ -144,8 +160,11 @@ def author_assessment(draft: str | Path, out_dir: str | Path) -> Path:
         header + yaml.safe_dump(released_bank(raw), sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     load_bank(out_dir / "items.yaml")  # the released bank must itself be valid
     rationales = {i["id"]: i["rationale"] for i in raw["items"] if isinstance(i.get("rationale"), str)}
+    variant_rationales = {i["id"]: {v["id"]: v["rationale"] for v in i.get("variants", [])
+                                    if isinstance(v.get("rationale"), str)} for i in raw["items"]}
     notebook = build_notebook(bank.id, bank.title, raw.get("intro", ""), list(bank.items),
-                              development_plan=bool(raw.get("development_plan")), rationales=rationales)
+                              development_plan=bool(raw.get("development_plan")), rationales=rationales,
+                              variant_rationales=variant_rationales)
     path = out_dir / f"{bank.id}.ipynb"
     nbformat.write(notebook, path)
     return path

@@ -10,14 +10,16 @@ naming the file, the item and what to do. The checks:
 * every assessment has its notebook and a released bank with no keys; each
   graded item has exactly one autograder-test cell whose key names real
   options and whose points match the bank, and whose rationale, if any, is
-  text on a keyed item; nothing references a missing item.
+  text on a keyed item; every version (variant) of an item in the released
+  bank has its own valid key and rationale there too; nothing references a
+  missing item.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -54,6 +56,10 @@ class ScoringCell:
     kind: str  # the item's type, from the items.yaml beside the notebook
     points: float
     key: object
+    #: Each other version's key and rationale: ``{"v2": {"key": ..., "rationale": ...}}``.
+    variants: dict = field(default_factory=dict)
+    #: Why the key is right (shown in the learner's feedback after grading).
+    rationale: str | None = None
 
 
 def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
@@ -76,7 +82,8 @@ def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
         keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
         item_id = ast.literal_eval(call.args[0])
         cells.append(ScoringCell(meta.get("grade_id", ""), item_id, kinds.get(item_id, ""),
-                                 float(meta.get("points", 0)), keywords.get("key")))
+                                 float(meta.get("points", 0)), keywords.get("key"),
+                                 keywords.get("variants") or {}, keywords.get("rationale")))
     return cells, task_points
 
 
@@ -87,6 +94,32 @@ def _hidden_call(source: str) -> ast.Call | None:
     if tree.body and isinstance(tree.body[-1], ast.Expr) and isinstance(tree.body[-1].value, ast.Call):
         return tree.body[-1].value
     return None
+
+
+def _variant_problems(notebook_path: Path, item, versions: object) -> list[str]:
+    """Each version of an item in the released bank has a valid key (and a
+    rationale) beside the item's own in its hidden test, and nothing else does."""
+    where = f"{notebook_path}: item '{item.id}': field 'variants"
+    if versions is None:
+        versions = {}
+    if not isinstance(versions, dict) or not all(isinstance(v, dict) for v in versions.values()):
+        return [f"{where}': write it as {{\"v2\": {{\"key\": ..., \"rationale\": \"...\"}}}}"]
+    released = list(item.variant_ids[1:])
+    if sorted(versions) != sorted(released):
+        return [f"{where}': the hidden test has keys for versions {sorted(versions) or 'none'} but items.yaml has "
+                f"versions {released or 'none'}; give every version in items.yaml its key here, and no other"]
+    problems = []
+    kind = kind_of(item)
+    for variant_id, spec in versions.items():
+        version = item.as_variant(variant_id)
+        problem = kind.key_problem(version, spec.get("key")) if spec.get("key") is not None else (
+            "key", "every version needs its key")
+        if problem is not None:
+            problems.append(f"{where}.{variant_id}.{problem[0]}': {problem[1]}")
+        if not isinstance(spec.get("rationale"), str) or not spec["rationale"].strip():
+            problems.append(f"{where}.{variant_id}.rationale': write why this version's key is right, as one "
+                            "sentence citing the lesson section")
+    return problems
 
 
 def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
@@ -137,6 +170,7 @@ def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
             problems.append(f"{notebook_path}: item '{item_id}': field '{problem[0]}': {problem[1]}")
         if "HIDDEN TESTS" not in cell.source and key is not None:
             problems.append(f"{notebook_path}: item '{item_id}': the key is outside the hidden tests region")
+        problems += _variant_problems(notebook_path, item, kwargs.get("variants"))
         if "rationale" in kwargs:
             rationale = kwargs["rationale"]
             if not kind.keyed:

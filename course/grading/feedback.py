@@ -52,8 +52,9 @@ def fmt(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def rationale_of(source: str) -> str | None:
-    """The ``rationale="..."`` of a test cell's scoring call, if it has one."""
+def rationale_of(source: str, variant: str | None = None) -> str | None:
+    """The ``rationale="..."`` of a test cell's scoring call, if it has one; for
+    another version of the item, that version's (``variants={"v2": {...}}``)."""
     code = "\n".join(line for line in source.splitlines() if "HIDDEN TESTS" not in line)
     try:
         tree = ast.parse(code)
@@ -61,10 +62,19 @@ def rationale_of(source: str) -> str | None:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
+            words = {}
             for keyword in node.keywords:
-                if keyword.arg == "rationale" and isinstance(keyword.value, ast.Constant) \
-                        and isinstance(keyword.value.value, str):
-                    return keyword.value.value
+                try:
+                    words[keyword.arg] = ast.literal_eval(keyword.value)
+                except ValueError:
+                    continue
+            if variant is not None and isinstance(words.get("variants"), dict):
+                spec = words["variants"].get(variant)
+                found = spec.get("rationale") if isinstance(spec, dict) else None
+            else:
+                found = words.get("rationale")
+            if isinstance(found, str):
+                return found
     return None
 
 
@@ -90,6 +100,18 @@ def answer_text(item: Any, record: Any) -> str:
     except AnswerProblem as problem:
         return str(problem)[:1].upper() + str(problem)[1:]
     return kind.answer_text(item, value)
+
+
+def shown_version(item: Any, record: Any) -> Any:
+    """The version of ``item`` the learner answered (the item itself if unknown)."""
+    from peer_widgets.grading import NoScore, answered_version
+
+    if not isinstance(record, dict) or record.get("value") is None:
+        return item
+    try:
+        return answered_version(item, record)
+    except NoScore:
+        return item
 
 
 def _row(label: str, text: str, css: str) -> str:
@@ -148,14 +170,16 @@ def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
             continue
         item_id = meta.get("grade_id", "")
         try:
-            item = bank[item_id]
+            first = bank[item_id]
         except KeyError:
             continue
+        record = records.get(item_id)
+        item = shown_version(first, record)
         question = "\n".join(part for part in (item.scenario, item.prompt) if part)
-        row = {"id": item_id, "question": question, "answer": answer_text(item, records.get(item_id)),
+        row = {"id": item_id, "question": question, "answer": answer_text(item, record),
                "score": clean(meta.get("score")), "points": clean(meta.get("points"))}
         if cell.cell_type == "code":
-            row["rationale"] = rationale_of(cell.source)
+            row["rationale"] = rationale_of(cell.source, None if item is first else item.variant)
             row["reason"] = zero_reason(cell, item_id) if row["score"] == 0 else None
         if meta.get("comment"):
             row["comment"] = str(meta["comment"])

@@ -97,19 +97,37 @@ def self_vs_supervisor(ratings: pd.DataFrame, learners: list[str]) -> pd.DataFra
     return table[["student", "category", "category_name", "self_mean", "supervisor_mean", "gap"]]
 
 
+#: The version of an item a learner left unanswered is not recorded.
+UNRECORDED = "not answered"
+
+
 def item_table(data: CohortData, learners: list[str]) -> pd.DataFrame:
+    """Item statistics per item and per version (variant) the learners answered:
+    a version that works differently from its twin shows up on its own row."""
     knowledge = knowledge_items(data.items)
     scores = data.scores[data.scores["student"].isin(learners)]
+    answered = data.responses[["student", "assessment", "item", "variant"]]
+    scores = scores.merge(answered, on=["student", "assessment", "item"], how="left")
+    single = scores["item"].map(dict(zip(knowledge["item"], knowledge["versions"]))).fillna(1) <= 1
+    scores["variant"] = scores["variant"].where(scores["variant"].notna(), single.map({True: "v1", False: UNRECORDED}))
     frames = []
     for name, bank in knowledge.groupby("assessment", sort=False):
         rows = scores[(scores["assessment"] == name) & scores["item"].isin(bank["item"])]
         if rows.empty:
             continue
-        wide = rows.pivot_table(index="student", columns="item", values="score", aggfunc="sum")
-        wide = wide.reindex(columns=[i for i in bank["item"] if i in wide.columns])
-        stats = item_stats.item_statistics(wide, dict(zip(bank["item"], bank["points"])))
+        # One column per item version: a learner has a score in exactly one
+        # version of each item, so the rest-of-test score is still their total.
+        rows = rows.assign(column=rows["item"] + " " + rows["variant"])
+        wide = rows.pivot_table(index="student", columns="column", values="score", aggfunc="sum")
+        order = {item: place for place, item in enumerate(bank["item"])}
+        labels = rows.drop_duplicates("column").set_index("column")[["item", "variant"]]
+        columns = sorted(wide.columns, key=lambda c: (order[labels.at[c, "item"]], labels.at[c, "variant"]))
+        points = dict(zip(bank["item"], bank["points"]))
+        stats = item_stats.item_statistics(wide[columns], {c: points[labels.at[c, "item"]] for c in columns})
+        stats = stats.rename(columns={"item": "column"}).merge(labels, left_on="column", right_index=True)
         frames.append(stats.merge(bank[["item", "assessment", "type", "category"]], on="item"))
-    columns = ["assessment", "item", "type", "category", "n", "max_points", "facility", "discrimination", "review"]
+    columns = ["assessment", "item", "variant", "type", "category", "n", "max_points", "facility", "discrimination",
+               "review"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 

@@ -28,16 +28,17 @@ from peer_widgets.kinds import kind_named, kind_of
 SUPERVISOR_PREFIX = "supervisor--"
 
 LEARNER_COLUMNS = ["student", "first_name", "last_name", "email"]
-ITEM_COLUMNS = ["assessment", "item", "type", "category", "points", "scale"]
+ITEM_COLUMNS = ["assessment", "item", "type", "category", "points", "scale", "versions"]
 SCORE_COLUMNS = ["student", "assessment", "item", "score", "max_score"]
 SUBMISSION_COLUMNS = ["student", "assessment", "timestamp", "score", "max_score"]
-RESPONSE_COLUMNS = ["student", "assessment", "item", "rating", "comment", "text"]
+RESPONSE_COLUMNS = ["student", "assessment", "item", "variant", "rating", "comment", "text"]
 
 
 @dataclass
 class CohortData:
     """Everything a report needs. ``responses`` has one row per saved answer
-    (``rating``/``comment`` for ratings, ``text`` for a shared reflection);
+    (the ``variant`` answered, ``rating``/``comment`` for ratings, ``text`` for
+    a shared reflection);
     its ``student`` may be a supervisor id."""
 
     learners: pd.DataFrame
@@ -65,12 +66,15 @@ def source_banks(course_dir: Path, assessments: list[str]) -> dict[str, ItemBank
 
 
 def load_items(course_dir: Path, assessments: list[str]) -> pd.DataFrame:
-    """One row per item: its type, category, points and rating scale (None for other kinds)."""
+    """One row per item: its type, category, points, rating scale (None for other
+    kinds) and how many versions (variants) it has."""
     rows = []
     for name, bank in source_banks(course_dir, assessments).items():
         for item in bank:
             kind = kind_of(item)
-            rows.append({"assessment": name, "item": item.id, "type": item.type, "category": item.category, "points": float(item.points or 0), "scale": kind.scale_id(item)})
+            rows.append({"assessment": name, "item": item.id, "type": item.type, "category": item.category,
+                         "points": float(item.points or 0), "scale": kind.scale_id(item),
+                         "versions": len(item.variant_ids)})
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
@@ -97,7 +101,8 @@ def response_rows(student: str, assessment: str, records: dict, items: dict[str,
         if item_id not in items or not isinstance(record, dict) or record.get("value") is None:
             continue
         item = items[item_id]
-        rows.append({"student": student, "assessment": assessment, "item": item_id,
+        variant = record.get("variant") if isinstance(record.get("variant"), str) else item.variant
+        rows.append({"student": student, "assessment": assessment, "item": item_id, "variant": variant,
                      **kind_of(item).report_fields(item, record["value"])})
     return rows
 

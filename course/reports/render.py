@@ -130,7 +130,8 @@ def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort repor
                 f"{item_stats.LOW_FACILITY:g} or above {item_stats.HIGH_FACILITY:g}, or discrimination below "
                 f"{item_stats.LOW_DISCRIMINATION:g}.</p>")
     flagged_items = items.assign(flag=items["review"] != "")
-    body.append(table(flagged_items, [("assessment", "Assessment", ""), ("item", "Item", ""), ("type", "Type", ""),
+    body.append(table(flagged_items, [("assessment", "Assessment", ""), ("item", "Item", ""),
+                                      ("variant", "Version", ""), ("type", "Type", ""),
                                       ("category", "Category", ""), ("n", "Learners", ""),
                                       ("facility", "Facility index", "num"),
                                       ("discrimination", "Discrimination index", "num"), ("review", "Review", "")],

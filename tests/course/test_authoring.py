@@ -112,3 +112,28 @@ def test_validation_names_a_rationale_that_is_not_text(draft, tmp_path):
     nbformat.write(nb, notebook)
     problems = check_assessment("sample-check", tmp_path / "out")[0]
     assert [p for p in problems if "field 'rationale': write it as one sentence" in p]
+
+
+def test_each_version_s_key_and_rationale_go_beside_the_item_s_and_the_released_version_holds_neither(
+        draft, tmp_path):
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    data["items"][0]["rationale"] = WHY
+    data["items"][0]["variants"] = [{
+        "id": "v2", "scenario": "Omar says he skipped group twice.", "prompt": "What could you say first?",
+        "options": [{"id": "c", "text": "Ask what made it hard.", "feedback": "Listening first."},
+                    {"id": "a", "text": "Tell him the rules.", "feedback": "Rules first can feel like blame."},
+                    {"id": "b", "text": "Call his counselor.", "feedback": "Acting for him."}],
+        "key": "c", "rationale": "Module 1, 'x': asking first keeps the choice with Omar."}]
+    draft.write_text(yaml.safe_dump(data), encoding="utf-8")
+    nb = nbformat.read(author_assessment(draft, tmp_path / "out"), as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "s-single")
+    hidden = test.source.split("### BEGIN HIDDEN TESTS")[1]
+    assert ('variants={"v2": {"key": "c", "rationale": "Module 1, \'x\': asking first keeps the choice with '
+            'Omar."}}') in hidden
+    released = (tmp_path / "out" / "items.yaml").read_text(encoding="utf-8")
+    assert "Omar says he skipped group twice." in released
+    assert "asking first keeps" not in released and "Listening first" not in released
+    assert load_bank(tmp_path / "out" / "items.yaml")["s-single"].as_variant("v2").key is None
+    from peer_course.authoring.validate import check_assessment
+
+    assert check_assessment("sample-check", tmp_path / "out")[0] == []

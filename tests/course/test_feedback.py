@@ -26,7 +26,9 @@ NAME = "peer-role-check"
 SCRIPT = "<script>alert(1)</script>"
 ANSWER = r"Your answer</strong></div><div[^>]*><div>"  # a row of the item's table: label, then the text
 SCORE = r"Score</strong></div><div[^>]*><div>"
-LEARNERS = {"ada": oracle.RIGHT, "cruz": oracle.PARTIAL, "dee": None}  # dee submits no answers file
+# dee submits no answers file; fay was shown every item's second version and answers it right
+LEARNERS = {"ada": oracle.RIGHT, "cruz": oracle.PARTIAL, "dee": None, "fay": oracle.RIGHT}
+SECOND = {"fay": "v2"}
 
 
 def submit(course: Path, learner: str, quality: str | None) -> None:
@@ -36,8 +38,11 @@ def submit(course: Path, learner: str, quality: str | None) -> None:
     if quality is None:
         return
     bank = oracle.released_bank(NAME)
-    records = {item.item_id: oracle.record(oracle.answer(item, bank, quality, comment=f"I try {SCRIPT}")[0])
-               for item in oracle.graded_items(NAME)}
+    records = {}
+    for item in oracle.graded_items(NAME):
+        variant = SECOND.get(learner) if item.variants else None
+        value = oracle.answer(item, bank, quality, comment=f"I try {SCRIPT}", variant=variant)[0]
+        records[item.item_id] = oracle.record(value, variant)
     for item_id in oracle.reflection_ids(bank):
         records[item_id] = oracle.record(oracle.private_reflection())
     (target / "responses.json").write_text(json.dumps(oracle.document(records)), encoding="utf-8")
@@ -60,10 +65,12 @@ def bank_item(item_id: str) -> dict:
     return next(i for i in oracle.released_bank(NAME)["items"] if i["id"] == item_id)
 
 
-def source_rationales() -> dict[str, str]:
-    text = (Path(oracle.assessments_dir()) / NAME / f"{NAME}.ipynb").read_text(encoding="utf-8")
-    return {m[0]: json.loads(f'"{m[1]}"') for m in
-            re.findall(r'score_\w+\(\\"([\w-]+)\\", [^\n]*?rationale=\\"((?:[^\\]|\\\\.)*?)\\"\)', text)}
+def source_rationales(variant: str | None = None) -> dict[str, str]:
+    """item id -> the rationale of its first version (or of ``variant``) in the hidden tests."""
+    cells = oracle.graded_items(NAME)
+    if variant is None:
+        return {cell.item_id: cell.rationale for cell in cells if cell.rationale}
+    return {cell.item_id: cell.variants[variant]["rationale"] for cell in cells if variant in cell.variants}
 
 
 def test_each_question_shows_the_question_the_answer_in_words_and_the_score(pages):
@@ -89,6 +96,27 @@ def test_rationales_appear_only_in_feedback(pages):
         assert text in page
     released = "".join(p.read_text(encoding="utf-8") for p in (course / "release" / NAME).iterdir())
     assert not any(text in released or html.escape(text) in released for text in rationales.values())
+    second = source_rationales("v2")
+    assert len(second) >= 5
+    assert not any(text in released or html.escape(text) in released for text in second.values())
+
+
+def test_feedback_shows_the_version_each_learner_answered(pages):
+    """fay saw every item's second version: her feedback shows its question and
+    its rationale, her answers (right by that version's key) earn full marks."""
+    course, found = pages
+    page = html.unescape(found["fay"])
+    for cell in oracle.graded_items(NAME):
+        if not cell.variants:
+            continue
+        item = bank_item(cell.item_id)
+        second = next(v for v in item["variants"] if v["id"] == "v2")
+        assert (second.get("scenario") or second["prompt"]) in page
+        assert cell.variants["v2"]["rationale"] in page
+        assert cell.rationale not in page  # the first version's "why" belongs to another question
+    with open_gradebook(course) as gb:
+        graded = {s.student.id: s for s in gb.assignment_submissions(NAME)}
+        assert graded["fay"].score == graded["ada"].score == graded["ada"].max_score
 
 
 def test_no_code_trainer_notes_or_keys(pages):

@@ -11,6 +11,8 @@ this computes:
 * single choice and multiple select: how often each position is keyed
   (no position keyed in more than 40 % of items, over all banks of a mode);
 * multiple select: how many items share one key pattern (at most 20 %);
+Every version (variant) of a graded item counts as an item of its own.
+
 * matching: keys that pair each term with the choice listed in the same
   place, or with the choice of the same number (``t1`` with ``c1``, ``t2``
   with ``c2``...): none in the graded banks, whose released file learners
@@ -51,13 +53,18 @@ def formative_banks() -> dict[str, list[tuple[dict, object]]]:
 
 
 def graded_banks() -> dict[str, list[tuple[dict, object]]]:
-    """assessment -> [(item, key)] for the graded checks (keys from the hidden test cells)."""
+    """assessment -> [(item, key)] for the graded checks and each of their versions
+    (keys from the hidden test cells)."""
     out = {}
     for folder in sorted(p for p in assessments_dir().iterdir() if (p / "items.yaml").is_file()):
         bank = yaml.safe_load((folder / "items.yaml").read_text(encoding="utf-8"))
         by_id = {item["id"]: item for item in bank["items"]}
         cells = scoring_cells(folder / f"{folder.name}.ipynb")[0]
         keyed = [(by_id[cell.item_id], cell.key) for cell in cells if cell.key is not None and cell.item_id in by_id]
+        # every version of an item is a question some learners see: each is measured
+        keyed += [({**version, "type": by_id[cell.item_id]["type"]}, cell.variants[version["id"]]["key"])
+                  for cell in cells if cell.item_id in by_id
+                  for version in by_id[cell.item_id].get("variants", [])]
         if keyed:
             out[folder.name] = keyed
     return out

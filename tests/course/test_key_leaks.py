@@ -32,6 +32,10 @@ def test_key_forms_are_found_in_text():
     assert keys_in("debug: key = b", items) == ["i1: key = b"]
     assert keys_in("right answers: [&#x27;a&#x27;, &#x27;c&#x27;]", items) == ["i2: ['a', 'c']"]
     assert keys_in('{"t1": "c2", "t2": "c1"}', items) == ['i3: {"t1": "c2", "t2": "c1"}']
+    # another version's key is a key too
+    versioned = oracle.Graded("g", "i4", "single_choice", 1.0, "b", {"v2": {"key": "d", "rationale": "..."}})
+    assert keys_in("debug: key = d", [versioned]) == ["i4: key = d"]
+    assert keys_in('score_single("i4", variants={"v2": ...})', [versioned]) == ["i4: variants={"]
 
 
 @pytest.mark.slow

@@ -29,16 +29,20 @@ from tests.support.oracle import (PARTIAL, RIGHT, WRONG, answer, document, grade
 pytestmark = pytest.mark.slow
 
 ASSESSMENTS = load_manifest().assessments
-LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt"]
+LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt", "fay-second-version"]
 
 
 def quality(learner: str, index: int) -> str:
     """ada gets everything right, ben everything wrong, cruz every other item
-    right and partial credit (where an item gives it) on the rest."""
+    right and partial credit (where an item gives it) on the rest; fay, shown
+    every item's second version, gets every other item right by that version's
+    key and the rest wrong."""
     if learner.startswith("ada"):
         return RIGHT
     if learner.startswith("cruz"):
         return RIGHT if index % 2 == 0 else PARTIAL
+    if learner.startswith("fay"):
+        return RIGHT if index % 2 == 0 else WRONG
     return WRONG
 
 
@@ -51,8 +55,9 @@ def write_submission(course: Path, learner: str, name: str) -> float:
     bank = released_bank(name, release)
     records, expected = {}, 0.0
     for index, item in enumerate(graded_items(name)):
-        value, score = answer(item, bank, quality(learner, index))
-        records[item.item_id] = record(value)
+        variant = "v2" if learner.startswith("fay") and item.variants else None
+        value, score = answer(item, bank, quality(learner, index), variant=variant)
+        records[item.item_id] = record(value, variant)
         expected += score
     for item_id in reflection_ids(bank):
         records[item_id] = record(private_reflection())

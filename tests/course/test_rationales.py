@@ -34,7 +34,8 @@ SECTIONS = {m.number: headings(m.notebook) for m in MANIFEST.modules}
 
 
 def rationales(name: str) -> dict[str, str | None]:
-    """item id -> the rationale in its hidden test call (None if it has none)."""
+    """item id (and "<item id> v2" for each other version) -> the rationale in its
+    hidden test call (None if it has none)."""
     nb = nbformat.read(assessments_dir() / name / f"{name}.ipynb", as_version=4)
     found: dict[str, str | None] = {}
     for cell in nb.cells:
@@ -44,8 +45,11 @@ def rationales(name: str) -> dict[str, str | None]:
         for node in ast.walk(ast.parse(hidden)):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("score_") and node.args:
                 item_id = node.args[0].value
-                words = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+                words = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
                 found[item_id] = words.get("rationale")
+                # each other version's rationale, under "<item id> <version>"
+                for version, spec in (words.get("variants") or {}).items():
+                    found[f"{item_id} {version}"] = spec.get("rationale")
     return found
 
 
@@ -64,8 +68,9 @@ def cited_section(rationale: str) -> tuple[int, str] | None:
 
 @pytest.mark.parametrize("name", ASSESSMENTS)
 def test_every_key_has_a_rationale_citing_a_real_lesson_section(name):
-    keyed = [cell.item_id for cell in scoring_cells(assessments_dir() / name / f"{name}.ipynb")[0]
-             if cell.key is not None]
+    cells = scoring_cells(assessments_dir() / name / f"{name}.ipynb")[0]
+    keyed = [cell.item_id for cell in cells if cell.key is not None]
+    keyed += [f"{cell.item_id} {version}" for cell in cells for version in cell.variants]
     found = rationales(name)
     missing = [item_id for item_id in keyed if not found.get(item_id)]
     assert missing == [], f"{name}: keyed items without a rationale"

@@ -26,13 +26,13 @@ IMG = "<img src=x onerror=alert(1)>"
 
 def cohort() -> CohortData:
     items = pd.DataFrame([
-        ("check", "k1", "single_choice", "support", 1.0, None),
-        ("check", "k2", "multiple_select", "support", 2.0, None),
-        ("check", "k3", "single_choice", "crisis", 1.0, None),
-        ("check", "r1", "reflection", "growth", 1.0, None),
-        ("self", "s1", "rating", "support", 1.0, "competency"),
-        ("self", "s2", "rating", "support", 1.0, "competency"),
-        ("self", "s3", "rating", "crisis", 1.0, "competency"),
+        ("check", "k1", "single_choice", "support", 1.0, None, 2),
+        ("check", "k2", "multiple_select", "support", 2.0, None, 1),
+        ("check", "k3", "single_choice", "crisis", 1.0, None, 1),
+        ("check", "r1", "reflection", "growth", 1.0, None, 1),
+        ("self", "s1", "rating", "support", 1.0, "competency", 1),
+        ("self", "s2", "rating", "support", 1.0, "competency", 1),
+        ("self", "s3", "rating", "crisis", 1.0, "competency", 1),
     ], columns=ITEM_COLUMNS)
     learners = pd.DataFrame([("ann", "Ann", "Lee", "ann@example.org"), ("bo", SCRIPT, "Ray", ""),
                              ("supervisor--ann", "Sam", "Boss", "")], columns=LEARNER_COLUMNS)
@@ -46,15 +46,15 @@ def cohort() -> CohortData:
         ("supervisor--ann", "self", datetime(2026, 11, 23, 8), 3.0, 3.0),
     ], columns=SUBMISSION_COLUMNS)
     responses = pd.DataFrame([
-        ("ann", "check", "k1", None, None, None), ("ann", "check", "k2", None, None, None),
-        ("ann", "check", "k3", None, None, None),
-        ("ann", "self", "s1", "advanced", "", None), ("ann", "self", "s2", "advanced", "", None),
-        ("ann", "self", "s3", "developing", IMG, None),
-        ("supervisor--ann", "self", "s1", "developing", "new", None),
-        ("supervisor--ann", "self", "s2", "proficient", "", None),
-        ("supervisor--ann", "self", "s3", "proficient", "", None),
-        ("bo", "check", "k1", None, None, None), ("bo", "check", "k2", None, None, None),
-        ("bo", "check", "r1", None, None, f"I shared {SCRIPT}"),
+        ("ann", "check", "k1", "v2", None, None, None), ("ann", "check", "k2", "v1", None, None, None),
+        ("ann", "check", "k3", "v1", None, None, None),
+        ("ann", "self", "s1", "v1", "advanced", "", None), ("ann", "self", "s2", "v1", "advanced", "", None),
+        ("ann", "self", "s3", "v1", "developing", IMG, None),
+        ("supervisor--ann", "self", "s1", "v1", "developing", "new", None),
+        ("supervisor--ann", "self", "s2", "v1", "proficient", "", None),
+        ("supervisor--ann", "self", "s3", "v1", "proficient", "", None),
+        ("bo", "check", "k1", "v1", None, None, None), ("bo", "check", "k2", "v1", None, None, None),
+        ("bo", "check", "r1", "v1", None, None, f"I shared {SCRIPT}"),
     ], columns=RESPONSE_COLUMNS)
     return CohortData(learners, items, scores, submissions, responses)
 
@@ -91,9 +91,12 @@ def test_self_versus_supervisor_and_support_flags(tables):
 
 
 def test_item_stats_and_alpha_tables(tables):
-    stats = tables["item_stats"].set_index("item")
-    assert list(stats.index) == ["k1", "k2", "k3"]
-    assert stats.loc["k1", "facility"] == 0.5 and stats.loc["k2", "facility"] == 0.75
+    stats = tables["item_stats"].set_index(["item", "variant"])
+    # k1 has two versions: ann answered v2 (right), bo v1 (wrong); each is its own row
+    assert list(stats.index) == [("k1", "v1"), ("k1", "v2"), ("k2", "v1"), ("k3", "v1")]
+    assert stats.loc[("k1", "v1"), "facility"] == 0.0 and stats.loc[("k1", "v2"), "facility"] == 1.0
+    assert stats.loc[("k1", "v1"), "n"] == 1 and stats.loc[("k1", "v2"), "n"] == 1
+    assert stats.loc[("k2", "v1"), "facility"] == 0.75
     alpha = tables["scale_alpha"]
     assert alpha[["assessment", "scale", "items", "learners"]].values.tolist() == [
         ["self", "all", 3, 1], ["self", "support", 2, 1]]  # only ann's own ratings: alpha undefined with one learner

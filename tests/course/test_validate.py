@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -65,3 +66,18 @@ def test_reports_released_key_and_duplicate_ids(course_copy, capsys):
     err = capsys.readouterr().err
     assert f"{bank}: item 'pr-k01': field 'key': graded banks are released to learners and must not hold a key" in err
     assert err.strip().endswith("problem(s) found")
+
+
+def test_reports_a_version_without_its_own_key_or_with_a_bad_one(course_copy):
+    name = "recovery-principles-check"
+    path = course_copy / "assessments" / name / f"{name}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in nb["cells"]}
+    first, second = cells["rp-k01"], cells["rp-k02"]
+    first["source"] = re.sub(r", variants=\{.*\}\)", ")", "".join(first["source"]))
+    second["source"] = re.sub(r'"key": "[a-z]"', '"key": "zz"', "".join(second["source"]))
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = validate_course()
+    assert any(p.startswith(f"{path}: item 'rp-k01': field 'variants': the hidden test has keys for versions none "
+                            "but items.yaml has versions ['v2']") for p in problems), problems
+    assert any(p.startswith(f"{path}: item 'rp-k02': field 'variants.v2.key'") for p in problems), problems

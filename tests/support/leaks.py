@@ -31,6 +31,9 @@ REASONS = {
     "the saved answer is not in a form this item accepts.",
     "the saved answer is not one of this item's options.",
     "this item is graded with the wrong helper; ask your trainer to check it.",
+    "the answer was saved for a version of this question that this assessment does not have; ask your trainer "
+    "to check it.",
+    "this version of the question has no key; ask your trainer to check it.",
 }
 SCORED = re.compile(r"^(?P<item>[\w.-]+): (?P<score>\d+(\.\d+)?) of (?P<points>\d+(\.\d+)?) points\.$")
 ZERO = re.compile(r"^(?P<item>[\w.-]+): 0 of (?P<points>\d+(\.\d+)?) points: (?P<reason>.+)$")
@@ -68,9 +71,16 @@ def unexpected_test_output(notebook: Path) -> list[str]:
 
 
 def key_patterns(item: Graded) -> list[re.Pattern]:
-    """How code would print an item's key. A one-letter key alone proves
-    nothing, so it counts only right after the word "key"."""
-    key = item.key
+    """How code would print an item's key, or any of its versions' keys. A
+    one-letter key alone proves nothing, so it counts only right after the word "key"."""
+    patterns = [re.compile(re.escape("variants={"))] if item.variants else []
+    for key in [item.key, *(spec.get("key") for spec in item.variants.values())]:
+        if key is not None:
+            patterns += _patterns(key)
+    return patterns
+
+
+def _patterns(key: object) -> list[re.Pattern]:
     exact = [f"key={json.dumps(key, sort_keys=True)}", f"key={key!r}"]
     if isinstance(key, list):
         exact += [json.dumps(sorted(key)), repr(sorted(key)), json.dumps(key), repr(key)]

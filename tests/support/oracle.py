@@ -55,9 +55,12 @@ def entry_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:
 
 
 def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
-           comment: str = "I am still practising this.") -> tuple[object, float]:
-    """``(saved value, expected score)`` of an answer of ``quality`` to ``item``."""
+           comment: str = "I am still practising this.", variant: str | None = None) -> tuple[object, float]:
+    """``(saved value, expected score)`` of an answer of ``quality`` to ``item``
+    (to its other version ``variant``, graded by that version's key, if given)."""
     points, key = item.points, item.key
+    if variant is not None:
+        key = item.variants[variant]["key"]
     if item.kind == "single_choice":
         if quality == RIGHT:
             return key, points
@@ -90,8 +93,11 @@ def tampered(item: Graded) -> object:
             "rating": {"rating": "excellent", "comment": "x"}}[item.kind]
 
 
-def record(value: object) -> dict:
-    return {"value": value, "answered_at": ANSWERED_AT, "attempts": 1}
+def record(value: object, variant: str | None = None) -> dict:
+    saved = {"value": value, "answered_at": ANSWERED_AT, "attempts": 1}
+    if variant is not None:  # the version of the item the learner was shown
+        saved["variant"] = variant
+    return saved
 
 
 def private_reflection(words: int = 57) -> dict:

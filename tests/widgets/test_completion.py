@@ -115,7 +115,8 @@ def test_trainer_certificates_use_the_same_rule(tmp_path):
     for n, module in enumerate(MANIFEST.modules):
         bank = [i for i in load_bank(assessments_dir() / module.assessment / "items.yaml")]
         for item in bank:
-            items.append((module.assessment, item.id, item.type, item.category, float(item.points or 1), None))
+            items.append((module.assessment, item.id, item.type, item.category, float(item.points or 1), None,
+                          len(item.variant_ids)))
         keyed = [item for item in bank if kind_of(item).keyed]
         for student, right in (("ann", len(keyed)), ("bo", int(0.7 * len(keyed)))):
             for k, item in enumerate(keyed):

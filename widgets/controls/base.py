@@ -63,6 +63,27 @@ def in_learner_order(item_id: str, entries: Sequence[Any]) -> list[Any]:
     return sorted(entries, key=lambda entry: hashlib.sha256(f"{learner}/{item_id}/{entry.id}".encode()).hexdigest())
 
 
+def learner_version(item: Item, record: dict[str, Any] | None = None) -> Item:
+    """The version of ``item`` this learner sees.
+
+    An answer already saved keeps the version it was given to (none recorded:
+    the first, the only one before the item had versions); otherwise one is
+    chosen for this learner, the same on every load and device, so learners
+    side by side see different scenarios. The choice is recorded with the
+    answer, and grading scores that version.
+    """
+    if not item.variants:
+        return item
+    if record is not None and record.get("value") is not None:
+        try:
+            return item.as_variant(record.get("variant"))
+        except (KeyError, TypeError):
+            pass  # a version this bank no longer has: the learner answers again
+    ids = item.variant_ids
+    digest = hashlib.sha256(f"{learner_key()}/{item.bank_id}/{item.id}/version".encode()).hexdigest()
+    return item.as_variant(ids[int(digest, 16) % len(ids)])
+
+
 def verdict_heading(correct: bool | None) -> str:
     """The verdict in words and a symbol (never colour alone)."""
     if correct is True:
@@ -112,10 +133,13 @@ class ItemWidget(PeerView):
         self._typing = False
         self._failed = False
         self.kind = kind if kind is not None else kind_of(item)
-        super().__init__(item=item, **kwargs)
+        record = store.get(item.id) if store is not None else None
+        shown = learner_version(item, record)
+        # Recorded only for items with versions, so other records stay as they were.
+        self._variant = shown.variant if item.variants else None
+        super().__init__(item=shown, **kwargs)
         self.store = store
         self.spec = self._spec(number, total)
-        record = store.get(item.id) if store is not None else None
         if record is not None:
             try:
                 self.value = record.get("value")
@@ -265,7 +289,7 @@ class ItemWidget(PeerView):
             return
         if self.store is not None:
             try:
-                record = self.store.check(self.item.id, self.value)
+                record = self.store.check(self.item.id, self.value, variant=self._variant)
             except StoreError as error:
                 self._set_status(str(error), "error")
             except Exception as error:  # a page must never crash on a check
@@ -281,7 +305,7 @@ class ItemWidget(PeerView):
         if self.store is None:
             return
         try:
-            record = self.store.save(self.item.id, value)
+            record = self.store.save(self.item.id, value, variant=self._variant)
         except StoreError as error:
             self._set_status(str(error), "error")
             return
