@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 from peer_widgets.categories import category_ids
 from peer_widgets.errors import PeerCourseError
+from peer_widgets.frameworks import DATA_FILE as FRAMEWORKS_FILE
+from peer_widgets.frameworks import frameworks
 from peer_widgets.items import Item, ItemBank, Option
 from peer_widgets.kinds import KINDS
 
@@ -50,6 +52,9 @@ def _validator():
 
     with SCHEMA_FILE.open(encoding="utf-8") as handle:
         schema = json.load(handle)
+    # The tags' allowed values are the frameworks' lists, written once in data/frameworks.yaml.
+    for framework in frameworks():
+        schema["$defs"][framework.field]["enum"] = framework.ids
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -88,7 +93,8 @@ def cache_marker(text: str, schema_file: Path = SCHEMA_FILE) -> Path | None:
         root = Path(os.environ.get("PEER_COURSE_CACHE_DIR") or platformdirs.user_cache_dir("peer-course", appauthor=False))
     except Exception:  # no cache: validate every time
         return None
-    digest = hashlib.sha256(schema_file.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(schema_file.read_bytes() + b"\0" + FRAMEWORKS_FILE.read_bytes() + b"\0"
+                            + text.encode("utf-8")).hexdigest()
     return root / "valid-banks" / digest
 
 
@@ -271,6 +277,8 @@ def _build(path: Path, data: dict) -> ItemBank:
             hint=raw.get("hint"),
             content_note=raw.get("content_note"),
             skippable=raw.get("skippable", True),
+            california=raw.get("california"),
+            icrc=raw.get("icrc"),
         ), raw)
         for raw in data["items"]
     )

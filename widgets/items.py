@@ -42,6 +42,10 @@ class Item:
     hint: str | None = None
     content_note: str | None = None
     skippable: bool = True
+    #: The California core competency and IC&RC Peer Recovery domain the item
+    #: serves (see :mod:`peer_widgets.frameworks`); ``category`` is its SAMHSA one.
+    california: str | None = None
+    icrc: str | None = None
     #: Which version of the question this is (``v1``: the item's own fields).
     variant: str = FIRST_VARIANT
     #: Parallel versions (same competency, difficulty and entry ids, another

@@ -12,7 +12,9 @@ naming the file, the item and what to do. The checks:
   options and whose points match the bank, and whose rationale, if any, is
   text on a keyed item; every version (variant) of an item in the released
   bank has its own valid key and rationale there too; nothing references a
-  missing item.
+  missing item;
+* every item of the course carries its California core competency and
+  IC&RC Peer Recovery domain tags (their values are checked by the schema).
 """
 
 from __future__ import annotations
@@ -193,6 +195,16 @@ def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
     return problems, bank.ids
 
 
+def untagged(bank: ItemBank) -> list[str]:
+    """One problem per item of ``bank`` missing a certification-framework tag
+    (the schema checks a tag's value; every course item must have both)."""
+    from peer_widgets.frameworks import frameworks
+
+    return [f"{bank.path}: item '{item.id}': field '{framework.field}': tag the item with its {framework.short} "
+            f"(one of: {', '.join(framework.ids)})"
+            for item in bank for framework in frameworks() if getattr(item, framework.field) is None]
+
+
 def validate_course() -> list[str]:
     """Every problem in the course, as messages; an empty list means all is well."""
     try:
@@ -222,6 +234,7 @@ def validate_course() -> list[str]:
             problems.append(str(error))
             continue
         register(bank.ids, str(modules / module.bank))
+        problems += untagged(bank)
         shown = _shown_ids(notebook)
         for item_id in shown:
             if item_id not in bank.ids:
@@ -235,5 +248,7 @@ def validate_course() -> list[str]:
     for name in manifest.assessments:
         found, ids = check_assessment(name, assessments_dir() / name)
         problems += found
+        if ids:
+            problems += untagged(load_bank(assessments_dir() / name / "items.yaml"))
         register(ids, str(assessments_dir() / name / "items.yaml"))
     return problems

@@ -35,7 +35,7 @@ SUPPORT_SCORE = 0.6
 SUPPORT_GAP = 1.0
 
 TABLES = ("learners", "learner_categories", "cohort_profile", "self_vs_supervisor", "item_stats",
-          "scale_alpha", "free_text")
+          "scale_alpha", "free_text", "coverage")
 
 
 def _categories() -> pd.DataFrame:
@@ -193,5 +193,18 @@ def build_report(data: CohortData) -> dict[str, pd.DataFrame]:
         "text": text["text"].fillna(text["comment"])}).reset_index(drop=True)
     return {"learners": summary, "learner_categories": categories, "cohort_profile": profile,
             "self_vs_supervisor": gaps, "item_stats": item_table(data, learners),
-            "scale_alpha": alpha_table(ratings, learners), "free_text": free_text}
+            "scale_alpha": alpha_table(ratings, learners), "free_text": free_text,
+            "coverage": coverage_table()}
+
+
+def coverage_table() -> pd.DataFrame:
+    """The course's coverage of each certification framework, from the items' tags
+    (the same numbers as the learners' crosswalk page)."""
+    from peer_widgets.coverage import MIN_GRADED, coverage
+
+    rows = [{"framework": row.framework.name, "competency": row.entry.name,
+             "modules": ", ".join(str(m.number) for m in row.modules), "graded_items": row.graded,
+             "lesson_items": row.lesson, "review": "" if row.enough else f"fewer than {MIN_GRADED} graded items"}
+            for row in coverage()]
+    return pd.DataFrame(rows, columns=["framework", "competency", "modules", "graded_items", "lesson_items", "review"])
 

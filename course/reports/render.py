@@ -144,6 +144,16 @@ def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort repor
     body.append("<h2>Comments and shared reflections</h2>")
     body.append(table(free, [("student", "Learner", ""), ("assessment", "Assessment", ""), ("item", "Item", ""),
                              ("kind", "Kind", ""), ("text", "Text", "")], limit=row_limit))
+    coverage = tables["coverage"]
+    body.append("<h2>Coverage of certification frameworks</h2>")
+    body.append('<p class="note">Graded knowledge questions and lesson checks tagged with each competency of '
+                "SAMHSA's categories, California's core competencies and IC&amp;RC's Peer Recovery domains; "
+                "highlighted rows have fewer than the course's minimum of graded questions. The framework lists "
+                "are general knowledge, not from the course's source documents.</p>")
+    body.append(table(coverage.assign(flag=coverage["review"] != ""),
+                      [("framework", "Framework", ""), ("competency", "Competency", ""), ("modules", "Modules", ""),
+                       ("graded_items", "Graded questions", ""), ("lesson_items", "Lesson checks", ""),
+                       ("review", "Review", "")], flag="flag"))
     body.append("<h2>About these numbers</h2>")
     body.append("".join(f'<p class="note">{esc(paragraph)}</p>' for paragraph in ABOUT))
     summary = (f"{len(learners)} learner(s); {len(flagged)} may need support; "

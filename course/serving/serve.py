@@ -49,7 +49,8 @@ FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg)$"]
 # Voila's own log (and its kernels'), kept in the course folder.
 LOG_NAME = "server.log"
 # Titles for pages that have no "# " heading of their own.
-PAGE_TITLES = {"home.ipynb": "Course home", "progress.ipynb": "My progress"}
+PAGE_TITLES = {"home.ipynb": "Course home", "progress.ipynb": "My progress",
+               "crosswalk.ipynb": "How this course maps to peer certification"}
 COURSE_NAME = "Peer support course"
 
 

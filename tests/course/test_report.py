@@ -113,9 +113,19 @@ def test_report_html_is_self_contained_and_inert(tables, tmp_path):
     assert page.count("<svg") == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["report.html", "learners.csv", "learner_categories.csv", "cohort_profile.csv", "self_vs_supervisor.csv",
-         "item_stats.csv", "scale_alpha.csv", "free_text.csv"])
+         "item_stats.csv", "scale_alpha.csv", "free_text.csv", "coverage.csv"])
     free = pd.read_csv(tmp_path / "out" / "free_text.csv")
     assert free["text"].tolist() == [IMG, "new", f"I shared {SCRIPT}"]  # CSV keeps the text as written
+    assert "Coverage of certification frameworks" in page
+
+
+def test_coverage_table_counts_every_framework_entry(tables):
+    from peer_widgets.categories import categories
+    from peer_widgets.frameworks import frameworks
+
+    coverage = tables["coverage"]
+    assert len(coverage) == len(categories()) + sum(len(f.entries) for f in frameworks())  # 12 + 17 + 4
+    assert set(coverage["competency"]) >= {"Trauma-informed care", "Digital literacy", "Ethical responsibility"}
 
 
 def test_certificates_follow_the_pass_rule_and_escape_names(tmp_path, monkeypatch):

@@ -81,3 +81,22 @@ def test_reports_a_version_without_its_own_key_or_with_a_bad_one(course_copy):
     assert any(p.startswith(f"{path}: item 'rp-k01': field 'variants': the hidden test has keys for versions none "
                             "but items.yaml has versions ['v2']") for p in problems), problems
     assert any(p.startswith(f"{path}: item 'rp-k02': field 'variants.v2.key'") for p in problems), problems
+
+
+def test_reports_an_item_without_its_framework_tags(course_copy):
+    bank = course_copy / "modules" / "items" / "peer-role.yaml"
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(re.sub(r"\n *california: [\w-]+", "", text, count=1), encoding="utf-8")
+    problems = validate_course()
+    assert any(p.startswith(f"{bank}: item 'pr-f01': field 'california': tag the item with its California core "
+                            "competency") for p in problems), problems
+    assert len([p for p in problems if "tag the item" in p]) == 1
+
+
+def test_a_tag_outside_the_framework_is_refused_by_the_schema(course_copy, capsys):
+    bank = course_copy / "assessments" / "peer-role-check" / "items.yaml"
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(text.replace("  icrc: ", "  icrc: peer-magic-", 1), encoding="utf-8")
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bank}: item 'pr-k01': field 'icrc': 'peer-magic-" in err and "is not one of" in err

@@ -30,6 +30,7 @@ NOT_STARTED, IN_PROGRESS, COMPLETED = "not started", "in progress", "completed"
 STATUS_LABEL = {NOT_STARTED: N_("Not started"), IN_PROGRESS: N_("In progress"), COMPLETED: N_("Completed")}
 SELF_ASSESSMENT_DIR = "self-assessment"
 PROGRESS_PAGE = "progress.ipynb"
+CROSSWALK_PAGE = "crosswalk.ipynb"
 
 
 def status_of(*, started: bool, finished: bool) -> str:
@@ -224,6 +225,7 @@ def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: lis
                      f"<p>{e(_('About {minutes} minutes').format(minutes=sa.minutes))}{status}</p>"
                      f"<ul>{objectives}</ul></section>")
     parts.append(f"<p><a href='{PROGRESS_PAGE}'>{e(_('My progress and certificate'))} \u2192</a></p>")
+    parts.append(f"<p><a href='{CROSSWALK_PAGE}'>{e(_('How this course maps to peer certification'))} \u2192</a></p>")
     parts.append("</main>")
     return "".join(parts)
 
