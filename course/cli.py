@@ -217,12 +217,23 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from peer_course.grading.steps import feedback
+    from peer_course.grading.steps import HELD, RELEASED, feedback
+    from peer_course.grading.trainer_dir import TrainerDir
 
-    outcomes = feedback(course_dir=_course_dir(args), assessments=args.assessment or None, force=args.force,
+    course = TrainerDir(_course_dir(args))
+    outcomes = feedback(course_dir=course, assessments=args.assessment or None, force=args.force,
                         progress=_progress)
-    made = ", ".join(f"{o.assessment} {o.message}" for o in outcomes)
+    made = ", ".join(f"{o.assessment} {o.message}" for o in outcomes if o.student is None)
     print(f"Feedback is in feedback/ ({made})." if made else "Feedback is in feedback/; nothing was out of date.")
+    released = sum(o.status == RELEASED for o in outcomes)
+    held = sum(o.status == HELD for o in outcomes)
+    if released:
+        print(f"Released {released} learner(s)' feedback to the exchange {course.exchange}; learners get it with "
+              "`nbgrader fetch_feedback ASSESSMENT` (or Fetch Feedback in JupyterLab's Assignments tab).")
+    if held:
+        # not a failure: the pages are made; the lines above say why they cannot go and what to do
+        print(f"{held} learner(s)' feedback is not released (see above); `peer-course status` lists them as "
+              "'feedback ready'.")
     return 0
 
 
@@ -280,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("collect", cmd_collect, "Collect submissions from the exchange into submitted/ (nbgrader collect)."),
         ("autograde", cmd_autograde, "Autograde every submission in submitted/ (nbgrader autograde, in parallel)."),
         ("formgrader", cmd_formgrader, "Start JupyterLab in the trainer folder for Formgrader (manual grading)."),
-        ("feedback", cmd_feedback, "Generate feedback that is new or out of date (nbgrader generate_feedback)."),
+        ("feedback", cmd_feedback, "Make feedback that is new or out of date, release it to the exchange."),
         ("regrade", cmd_regrade, "Apply a corrected key to the whole cohort: build, autograde and feedback again."),
         ("status", cmd_status, "Show who has handed in what, what is late, graded or waiting."),
         ("due", cmd_due, "Set an assessment's due date (late submissions are flagged)."),

@@ -1,6 +1,6 @@
 """What is out of date in a trainer folder, so a step redoes exactly that.
 
-Three questions, each answered from the files and the gradebook as they are
+Four questions, each answered from the files and the gradebook as they are
 now (never from what a step remembers having done, except where nbgrader
 keeps no trace; see feedback below):
 
@@ -25,10 +25,24 @@ keeps no trace; see feedback below):
   ``<folder>/.peer-course-feedback.json`` (never released to learners). A
   page made before that file existed counts as out of date only if its graded
   notebook is newer than it.
+* **Has a learner's feedback reached the exchange?**
+  (:func:`feedback_release_change`) nbgrader's ``release_feedback`` copies
+  each page to ``<exchange>/<course id>/feedback/<hash>.html``, the hash made
+  from the secret ``nbgrader submit`` wrote beside the submission
+  (``submission_secret.txt``, carried into ``feedback/``) and the notebook's
+  name; ``fetch_feedback`` finds it there by the same hash. The hash does not
+  change when feedback is made again, so releasing again replaces the page in
+  place; a newer submission has a new secret, so its feedback is a new file.
+  Feedback is released, as it is now, when that file holds exactly the page
+  in ``feedback/``. A submission that did not come through ``nbgrader
+  submit`` has no secret, and nbgrader cannot release its feedback at all
+  (its ``release_feedback`` stops on the first such learner: nbgrader issue
+  1897).
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -36,6 +50,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from peer_course.grading.submission import SECRET
 from peer_course.grading.trainer_dir import TrainerDir
 
 FEEDBACK_RECORD = ".peer-course-feedback.json"
@@ -209,3 +224,60 @@ def missing_manual_grades(gb: Any, assessment: str, students: list[str]) -> dict
         if items:
             missing[student] = items
     return missing
+
+
+# -- released feedback ------------------------------------------------------------------------------
+
+NO_EXCHANGE = "the exchange folder does not exist"
+NO_SECRET = "the submission did not come through `nbgrader submit` (it has no submission_secret.txt)"
+NOT_IN_EXCHANGE = "not released to the exchange yet"
+OLDER_IN_EXCHANGE = "the exchange holds an earlier version of it"
+#: The reasons ``feedback`` can do something about (by releasing); the others need the trainer.
+RELEASABLE = (NOT_IN_EXCHANGE, OLDER_IN_EXCHANGE)
+
+
+def released_feedback_pages(trainer: TrainerDir, assessment: str, student: str) -> dict[Path, Path] | None:
+    """``{page in feedback/: where nbgrader's exchange keeps it for the learner}``
+    for ``student``'s feedback for ``assessment``; ``{}`` when there is no page,
+    None when the folder has no submission secret to name them by."""
+    from nbgrader.utils import notebook_hash
+
+    folder = trainer.format_path("feedback", student, assessment)
+    pages = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    if not pages:
+        return {}
+    try:
+        # read as nbgrader's release_feedback and fetch_feedback read it: the
+        # text as it is, so the hash here is the hash they use
+        secret = (folder / SECRET).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not secret:
+        return None
+    outbound = trainer.exchange / trainer.course_id / "feedback"
+    return {page: outbound / f"{notebook_hash(secret=secret, notebook_id=page.stem)}.html" for page in pages}
+
+
+def feedback_release_change(trainer: TrainerDir, assessment: str, student: str) -> str | None:
+    """Why the exchange does not hold ``student``'s feedback for ``assessment``
+    exactly as it is in ``feedback/``, or None if it does (see the module
+    docs): :data:`NO_EXCHANGE`, :data:`NO_SECRET`, :data:`NOT_IN_EXCHANGE` or
+    :data:`OLDER_IN_EXCHANGE`. Whether the page itself is up to date is
+    :func:`feedback_change`'s question, not this one's."""
+    if not trainer.exchange.is_dir():
+        return NO_EXCHANGE
+    pages = released_feedback_pages(trainer, assessment, student)
+    if pages is None:
+        return NO_SECRET
+    if not pages:
+        return NOT_IN_EXCHANGE
+    for page, released in pages.items():
+        try:
+            # sizes first, then the bytes up to the first difference: status asks this of every learner
+            if not filecmp.cmp(page, released, shallow=False):
+                return OLDER_IN_EXCHANGE
+        except OSError:
+            # missing, or one the trainer cannot read back: not a page they can
+            # say the learner gets
+            return NOT_IN_EXCHANGE
+    return None

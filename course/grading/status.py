@@ -9,8 +9,15 @@ not released           not in the exchange yet, and nothing handed in
 not submitted          released, nothing collected from this learner
 answers unreadable     handed in, but ``responses.json`` is missing or cannot be
                        used (graded as 0; ask the learner to submit again)
-feedback released      graded, and the feedback in ``feedback/`` is up to date
-graded                 graded, and the grade is up to date
+feedback released      graded, the feedback in ``feedback/`` is up to date, and
+                       the exchange holds it as it is (``nbgrader fetch_feedback``
+                       gets it)
+feedback ready         graded, the feedback is up to date, but the exchange does
+                       not hold it as it is: not released yet, or it cannot be
+                       (no exchange folder, or a submission that did not come
+                       through ``nbgrader submit``); the note says which
+graded                 graded, and the grade is up to date (its feedback is not
+                       made, or out of date: the note says so)
 late                   handed in after the due date, not graded yet
 submitted              handed in, not graded yet (or handed in again since)
 =====================  ==========================================================
@@ -35,6 +42,7 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from peer_course.grading import freshness
 from peer_course.grading.freshness import feedback_change, read_feedback_record, read_timestamp, submission_change
 from peer_course.grading.roster import Learner
 from peer_course.grading.runner import Runner, StepError
@@ -46,8 +54,8 @@ from peer_widgets.manifest import load_manifest
 
 SUPERVISOR_PREFIX = "supervisor--"
 NOT_RELEASED, NOT_SUBMITTED, UNREADABLE = "not released", "not submitted", "answers unreadable"
-FEEDBACK, GRADED, LATE, SUBMITTED = "feedback released", "graded", "late", "submitted"
-STATUSES = (NOT_RELEASED, NOT_SUBMITTED, UNREADABLE, FEEDBACK, GRADED, LATE, SUBMITTED)
+FEEDBACK, READY, GRADED, LATE, SUBMITTED = "feedback released", "feedback ready", "graded", "late", "submitted"
+STATUSES = (NOT_RELEASED, NOT_SUBMITTED, UNREADABLE, FEEDBACK, READY, GRADED, LATE, SUBMITTED)
 
 
 class DueDateError(PeerCourseError):
@@ -76,6 +84,19 @@ def trainer_assessments(trainer: TrainerDir) -> list[str]:
     present = {p.name for p in (trainer.root / "source").iterdir() if p.is_dir()} if (trainer.root / "source").is_dir() else set()
     order = [name for name in load_manifest().assessments if name in present]
     return order + sorted(present - set(order))
+
+
+def known_assessments(trainer: TrainerDir, names: list[str]) -> list[str]:
+    """``names``, if each is an assessment of the trainer folder.
+
+    Raises StepError naming the first that is not, and the assessments there are.
+    """
+    present = trainer_assessments(trainer)
+    for name in names:
+        if name not in present:
+            raise StepError(f"'{name}' is not an assessment of this trainer folder; the assessments are: "
+                            f"{', '.join(present)}")
+    return list(names)
 
 
 def learners(trainer: TrainerDir, gb: Any, assessments: list[str]) -> list[Learner]:
@@ -114,13 +135,14 @@ def answers_problem(folder: Path) -> str | None:
 
 def cohort_status(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None) -> tuple[list[Learner], list[Status]]:
     """The learners, and one :class:`Status` per learner and assessment (learners
-    in id order, assessments in course order)."""
+    in id order, assessments in course order). Raises StepError for an
+    assessment the trainer folder does not have."""
     from nbgrader.api import MissingEntry
 
     from peer_course.grading.gradebook import open_gradebook
 
     trainer = TrainerDir.of(course_dir)
-    names = assessments or trainer_assessments(trainer)
+    names = known_assessments(trainer, assessments) if assessments else trainer_assessments(trainer)
     released = released_assessments(trainer)
     record = read_feedback_record(trainer)
     rows: list[Status] = []
@@ -157,11 +179,26 @@ def _status(trainer, gb, record, name, student, due, handed_in, released) -> Sta
     if problem:
         return Status(student, name, UNREADABLE, late, due, when, problem)
     if stale is None:
-        if feedback_change(trainer, name, student, gb, record) is None:
-            return Status(student, name, FEEDBACK, late, due, when)
-        return Status(student, name, GRADED, late, due, when)
+        change = feedback_change(trainer, name, student, gb, record)
+        if change is None:
+            held = freshness.feedback_release_change(trainer, name, student)
+            if held is None:
+                return Status(student, name, FEEDBACK, late, due, when)
+            return Status(student, name, READY, late, due, when, _not_released(trainer, name, student, held))
+        note = "" if change == freshness.NO_FEEDBACK else f"feedback out of date ({change}); run `peer-course feedback`"
+        return Status(student, name, GRADED, late, due, when, note)
     note = "" if stale.startswith("not graded") else f"{stale}; run `peer-course autograde`"
     return Status(student, name, LATE if late else SUBMITTED, late, due, when, note)
+
+
+def _not_released(trainer: TrainerDir, name: str, student: str, why: str) -> str:
+    """The note of a ``feedback ready`` status: why the learner cannot fetch it yet, and what to do."""
+    page = f"feedback/{student}/{name}/"
+    if why == freshness.NO_EXCHANGE:
+        return f"the exchange {trainer.exchange} does not exist; give the learner their page from {page} another way"
+    if why == freshness.NO_SECRET:
+        return f"{why}, so it cannot be released; give the learner their page from {page} another way"
+    return f"{why}; `peer-course feedback` releases it"
 
 
 def format_time(value: datetime | None) -> str:
@@ -183,11 +220,13 @@ def summary_lines(people: list[Learner], rows: list[Status]) -> list[str]:
         handed = [r for r in these if r.status not in (NOT_RELEASED, NOT_SUBMITTED)]
         counts = {s: sum(r.status == s for r in these) for s in STATUSES}
         lines.append(f"{head}: {len(handed)} of {len(these)} submitted, {sum(r.late for r in these)} late, "
-                     f"{counts[GRADED] + counts[FEEDBACK]} graded, {counts[FEEDBACK]} with feedback")
+                     f"{counts[GRADED] + counts[READY] + counts[FEEDBACK]} graded, "
+                     f"{counts[FEEDBACK]} with feedback released, {counts[READY]} with feedback ready")
         for label, who in (("not submitted", [r for r in these if r.status in (NOT_SUBMITTED, NOT_RELEASED)]),
                            ("late", [r for r in these if r.late]),
                            ("answers unreadable", [r for r in these if r.status == UNREADABLE]),
-                           ("waiting to be graded", [r for r in these if r.status in (SUBMITTED, LATE)])):
+                           ("waiting to be graded", [r for r in these if r.status in (SUBMITTED, LATE)]),
+                           ("feedback ready, not released", [r for r in these if r.status == READY])):
             if who:
                 lines.append(f"  {label}: {', '.join(r.student for r in who)}")
     if not people:

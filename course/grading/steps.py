@@ -6,15 +6,19 @@
     autograde  -> autograde            (one run per learner and assessment, in
                                         long-lived parallel workers: see parallel.py)
     formgrader -> jupyter lab in the trainer folder (nbgrader's Formgrader, manual grades)
-    feedback   -> generate_feedback   (only feedback that is out of date)
+    feedback   -> generate_feedback   (only feedback that is out of date), then
+                  release_feedback    (into the exchange, for learners' fetch_feedback:
+                                       only feedback the exchange lacks as it is now)
     export     -> our own CSV writer   (export.py, from nbgrader's Gradebook API)
-    regrade    -> build --force, then autograde and feedback again for one assessment
+    regrade    -> build --force, then autograde and feedback (made and released) again for one assessment
 
 Ordering rules: release needs build; autograde needs build (the gradebook
 learns the assessment's cells there) and a submission; feedback needs
 autograde; manual grades in formgrader come after autograde and before
-feedback. The report and certificates (report.py, certificates.py) read the
-gradebook at any time.
+feedback; feedback is released only once it is up to date, and only for a
+submission that came through ``nbgrader submit`` (its secret names the
+feedback in the exchange). The report and certificates (report.py,
+certificates.py) read the gradebook at any time.
 
 Every step runs nbgrader through :mod:`peer_course.grading.runner` (its
 Python API where it has the operation, with the trainer folder's
@@ -33,8 +37,9 @@ import os
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from peer_course.grading import freshness
 from peer_course.grading.collect import COLLECTED, KEPT, REFUSED, UPDATED, safe_collect_class
@@ -49,8 +54,9 @@ from peer_course.grading.runner import (FAILED, SKIPPED, Outcome, Progress, Runn
 from peer_course.grading.trainer_dir import TrainerDir
 from peer_widgets.manifest import load_manifest
 
-__all__ = ["Outcome", "REGRADED", "ScoreChange", "StepError", "autograde", "build", "collect", "export", "feedback",
-           "formgrader_command", "nbgrader_env", "regrade", "release", "run_nbgrader"]
+__all__ = ["HELD", "Outcome", "REGRADED", "RELEASED", "ScoreChange", "StepError", "autograde", "build", "collect",
+           "export", "feedback", "formgrader_command", "nbgrader_env", "regrade", "release", "release_feedback",
+           "run_nbgrader"]
 
 #: An Outcome status: a submission graded before and graded again because it was out of date.
 REGRADED = "regraded"
@@ -216,11 +222,14 @@ def autograde(*, course_dir: Path | TrainerDir, assessments: list[str] | None = 
 
 @dataclass(frozen=True)
 class Regraded:
-    """What ``regrade`` did: every submission's outcome, the score changes, and the feedback step."""
+    """What ``regrade`` did: every submission's outcome, the score changes, the
+    feedback remade (one outcome per assessment) and each learner's feedback
+    released or held back (see :func:`feedback`)."""
 
     outcomes: list[Outcome]
     changes: list[ScoreChange]
     feedback: list[Outcome]
+    released: list[Outcome] = field(default_factory=list)
 
 
 def regrade(*, course_dir: Path | TrainerDir, assessment: str, workers: int | None = None, time_limit: float = 900,
@@ -228,17 +237,16 @@ def regrade(*, course_dir: Path | TrainerDir, assessment: str, workers: int | No
             progress: Progress = print) -> Regraded:
     """Apply a corrected key (in ``source/``) to the whole cohort: build
     ``assessment`` again, grade every submission of it again (manual grades are
-    kept), and remake the feedback that changed. Each learner's score change is
-    reported and returned.
+    kept), and remake the feedback that changed and release it to the
+    exchange, so a learner who fetches feedback gets the new score. Each
+    learner's score change is reported and returned.
 
     Raises StepError if the assessment is not in the trainer folder.
     """
-    trainer = TrainerDir.of(course_dir)
-    if not trainer.format_path("source", None, assessment).is_dir():
-        from peer_course.grading.status import trainer_assessments
+    from peer_course.grading.status import known_assessments
 
-        raise StepError(f"'{assessment}' is not an assessment of this trainer folder; the assessments are: "
-                        f"{', '.join(trainer_assessments(trainer))}")
+    trainer = TrainerDir.of(course_dir)
+    known_assessments(trainer, [assessment])
     if not changed_keys(course_dir=trainer, assessments=[assessment]):
         # autograde rebuilds by itself only when the key changed; the trainer asked for it anyway
         build(course_dir=trainer, assessments=[assessment], force=True, progress=progress)
@@ -247,7 +255,7 @@ def regrade(*, course_dir: Path | TrainerDir, assessment: str, workers: int | No
                          cell_timeout=cell_timeout, memory_limit=memory_limit, progress=progress,
                          regrade_all=frozenset([assessment]), changes=changes)
     made = feedback(course_dir=trainer, assessments=[assessment], progress=progress, only_existing=True)
-    return Regraded(outcomes, changes, made)
+    return Regraded(outcomes, changes, [o for o in made if o.student is None], [o for o in made if o.student])
 
 
 def release(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None, force: bool = False,
@@ -348,22 +356,38 @@ def feedback(*, course_dir: Path | TrainerDir, assessments: list[str] | None = N
              progress: Progress = print) -> list[Outcome]:
     """Make HTML feedback in ``feedback/`` for every autograded submission whose
     feedback is missing or out of date (regraded, or a grade or comment changed
-    in Formgrader; see :mod:`peer_course.grading.freshness`); ``force`` makes it
-    all again, ``only_existing`` only remakes feedback that exists.
+    in Formgrader; see :mod:`peer_course.grading.freshness`), then release to
+    the exchange every learner's feedback that is up to date but not there as
+    it is now (made or remade just now, or never released), so learners get
+    it with ``nbgrader fetch_feedback`` (*Fetch Feedback* in JupyterLab's
+    Assignments tab). ``force`` makes it all again, ``only_existing`` only
+    remakes feedback that exists.
 
-    Assessments with nothing to do are passed over. One outcome per assessment
-    worked on, its message saying how many were made. When feedback is made
-    for a learner who still has items to grade in Formgrader, a ``warning:``
-    line names the learners and items (grade them, then run feedback again).
+    Assessments with nothing to do are passed over. Returns one outcome per
+    assessment whose feedback was made (learner None, its message saying how
+    many), then one per learner whose feedback was released (status
+    ``released``) or is up to date but cannot be released (status ``not
+    released``, the message says why): a submission that did not come
+    through ``nbgrader submit`` has no secret for nbgrader to name its
+    feedback by, and without an exchange folder there is nowhere to put it.
+    Neither is an error: a progress line says so, and the page stays in
+    ``feedback/`` for the trainer to hand over. When feedback is made for a
+    learner who still has items to grade in Formgrader, a ``warning:`` line
+    names the learners and items (grade them, then run feedback again).
+    Raises StepError for an assessment the trainer folder does not have.
     """
+    from peer_course.grading.status import known_assessments
+
     trainer = TrainerDir.of(course_dir)
+    names = known_assessments(trainer, assessments) if assessments else _assessments(None)
     runner = Runner(trainer, progress=progress)
     record = freshness.read_feedback_record(trainer)
     plan: dict[str, list[str]] = {}
+    ready: dict[str, list[str]] = {}
     totals: dict[str, int] = {}
     unfinished: dict[str, dict[str, list[str]]] = {}
     with open_gradebook(trainer) as gb:
-        for name in _assessments(assessments):
+        for name in names:
             graded = trainer.submissions("autograded", name, students)
             if not graded:
                 continue
@@ -371,6 +395,8 @@ def feedback(*, course_dir: Path | TrainerDir, assessments: list[str] | None = N
                    for s in graded}
             stale = [s for s in graded if why[s] and not (only_existing and why[s] == freshness.NO_FEEDBACK)]
             totals[name] = len(graded)
+            # up to date once the stale ones are made: what may go to the exchange
+            ready[name] = [s for s in graded if why[s] is None or s in stale]
             if stale:
                 plan[name] = stale
                 unfinished[name] = freshness.missing_manual_grades(gb, name, stale)
@@ -404,9 +430,77 @@ def feedback(*, course_dir: Path | TrainerDir, assessments: list[str] | None = N
         if missing:
             who = "; ".join(f"{student} ({', '.join(items)})" for student, items in missing.items())
             progress(f"warning: {name}: feedback was made while {len(missing)} learner(s) still have items to grade "
-                     f"in Formgrader: {who}. Grade them, then run `peer-course feedback` again: it remakes only "
-                     "the feedback that changed.")
-    return outcomes
+                     f"in Formgrader: {who}. Grade them, then run `peer-course feedback` again: it remakes and "
+                     "releases only the feedback that changed.")
+    return outcomes + release_feedback(course_dir=trainer, ready=ready, progress=progress)
+
+
+#: Outcome statuses of :func:`release_feedback`, one per learner.
+RELEASED, HELD = "released", "not released"
+
+
+def _release_one(api: Any, name: str, student: str) -> dict[str, Any]:
+    """nbgrader's ``release_feedback`` for one learner, as ``NbGraderAPI.release_feedback`` runs it."""
+    from nbgrader.utils import capture_log, temp_attrs
+
+    # NbGraderAPI.release_feedback (nbgrader 0.9) passes the authenticator as
+    # `authentictor=`: the app never gets it, and traitlets warns (a
+    # DeprecationWarning) about the unknown keyword. This is the same call,
+    # spelt right, on the exchange classes the configuration chose.
+    with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
+        app = api.exchange.ReleaseFeedback(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+        return capture_log(app)
+
+
+def release_feedback(*, course_dir: Path | TrainerDir, ready: dict[str, list[str]],
+                     progress: Progress = print) -> list[Outcome]:
+    """Put into the exchange the feedback pages of ``ready`` (``{assessment:
+    [learner, ...]}``, whose pages in ``feedback/`` are up to date) that the
+    exchange does not hold as they are now; pages already there are left alone.
+
+    One outcome per learner released (status ``released``) or held back
+    (status ``not released``, with the reason; see :func:`feedback`), each
+    held-back group named in a progress line with what to do instead. Raises
+    StepError with nbgrader's last lines if a release fails (the exchange
+    cannot be written, for one).
+    """
+    trainer = TrainerDir.of(course_dir)
+    root = trainer.exchange
+    why = {(name, student): freshness.feedback_release_change(trainer, name, student)
+           for name, learners in ready.items() for student in learners}
+    held = [Outcome(name, student, True, reason, HELD) for (name, student), reason in why.items()
+            if reason is not None and reason not in freshness.RELEASABLE]
+    plan = {name: [s for s in learners if why[(name, s)] in freshness.RELEASABLE] for name, learners in ready.items()}
+    plan = {name: learners for name, learners in plan.items() if learners}
+    released: list[Outcome] = []
+    runner = Runner(trainer, progress=progress)
+
+    def one(api, name: str) -> None:
+        for student in plan[name]:
+            runner.check(_release_one(api, name, student), f"releasing feedback for {name} for {student}")
+            again = why[(name, student)] == freshness.OLDER_IN_EXCHANGE
+            released.append(Outcome(name, student, True, "released again: the exchange held an earlier version"
+                                    if again else "released", RELEASED))
+
+    def describe(name: str) -> str:
+        return (f"releasing feedback for {name} to the exchange {root}: {len(plan[name])} of {len(ready[name])} "
+                "learner(s) new or changed")
+
+    if plan:
+        runner.each(list(plan), describe, one)
+    if any(o.message == freshness.NO_EXCHANGE for o in held):
+        progress(f"feedback was not released: the exchange {root} does not exist, so no learner can fetch from it. "
+                 "Give each learner their page from feedback/<learner>/<assessment>/ another way, or point this "
+                 "folder at the exchange learners use (`peer-course init` with --exchange, or PEER_COURSE_EXCHANGE) "
+                 "and run `peer-course feedback` again.")
+    for name in ready:
+        unnamed = [o.student for o in held if o.assessment == name and o.message == freshness.NO_SECRET]
+        if unnamed:
+            progress(f"{name}: feedback for {len(unnamed)} learner(s) cannot be released: their submissions did not "
+                     "come through `nbgrader submit` (no submission_secret.txt), so nbgrader has no name for their "
+                     f"feedback in the exchange: {', '.join(unnamed)}. Give each their page from "
+                     f"feedback/<learner>/{name}/ another way.")
+    return released + held
 
 
 def export(*, course_dir: Path | TrainerDir, to: Path, layout: str = "long", progress: Progress = print) -> Path:

@@ -91,7 +91,7 @@ class TrainerDir:
 
     @property
     def exchange(self) -> Path:
-        """nbgrader's exchange folder, which release and collect use."""
+        """nbgrader's exchange folder, which release, collect and feedback use."""
         return self.settings.exchange
 
     @property

@@ -9,32 +9,47 @@
   Formgrader without ``--force``, leaves the rest alone, and warns, naming
   learners and items, when it makes feedback while items are still to grade.
 
-One small real cohort (real nbgrader, SQLite) for the whole module; the tests
-run in order and each reads the state it starts from.
+One small real cohort (real nbgrader) for the whole module, once with a
+SQLite gradebook and once with a real PostgreSQL server; the tests run in
+order and each reads the state it starts from. p01's and p02's submissions
+carry the secret ``nbgrader submit`` writes, so their feedback goes to the
+exchange and goes again when it is remade; the others' cannot, and
+``feedback`` says so.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
-import nbformat
 import pytest
 
-from tests.support.cohort import PRC, all_right, hand_in, small_cohort
+from tests.support.cohort import PRC, after_key_change, all_right, hand_in, set_key, small_cohort
 
 from peer_course.cli import main
+from peer_course.grading import freshness
 from peer_course.grading.gradebook import open_gradebook
 from peer_course.grading.steps import autograde, collect, feedback
+from peer_course.grading.trainer_dir import TrainerDir
 
 pytestmark = pytest.mark.slow
 LEARNERS = ["p01", "p02", "p03", "dee-no-file"]
+THROUGH_EXCHANGE = ("p01", "p02")  # their submissions carry nbgrader submit's secret
 KEY_ITEM, OLD_KEY, NEW_KEY = "pr-k01", "c", "a"  # a single-choice item worth 1 point
+HELD = (f"{PRC}: feedback for 2 learner(s) cannot be released: their submissions did not come through "
+        "`nbgrader submit` (no submission_secret.txt), so nbgrader has no name for their feedback in the exchange: "
+        f"dee-no-file, p03. Give each their page from feedback/<learner>/{PRC}/ another way.")
 
 
-@pytest.fixture(scope="module")
-def cohort(tmp_path_factory):
-    course, expected = small_cohort(tmp_path_factory.mktemp("regrade"), submitters=LEARNERS, others=["p04"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def cohort(request, tmp_path_factory):
+    db_url = None
+    if request.param == "postgresql":
+        _, create_database = request.getfixturevalue("postgres_server")
+        db_url = create_database()
+    course, expected = small_cohort(tmp_path_factory.mktemp(f"regrade-{request.param}"), submitters=LEARNERS,
+                                    others=["p04"], db_url=db_url, with_secret=THROUGH_EXCHANGE)
+    # the gradebook is the one asked for, and only there
+    assert (course / "gradebook.db").exists() == (db_url is None)
     return course, expected
 
 
@@ -45,6 +60,12 @@ def scores(course) -> dict[str, float]:
 
 def page(course, learner):
     return course / "feedback" / learner / PRC / f"{PRC}.html"
+
+
+def in_exchange(course, learner) -> bytes | None:
+    """The feedback page the exchange holds for ``learner`` (what fetch_feedback gets), or None."""
+    [where] = freshness.released_feedback_pages(TrainerDir(course), PRC, learner).values()
+    return where.read_bytes() if where.is_file() else None
 
 
 def test_a_resubmission_taken_by_collect_update_is_graded_again(cohort):
@@ -74,6 +95,9 @@ def test_a_resubmission_taken_by_collect_update_is_graded_again(cohort):
     after = {learner: page(course, learner).stat().st_mtime_ns for learner in LEARNERS}
     assert [learner for learner in LEARNERS if after[learner] != before[learner]] == ["p03"]
     assert f"[1/1] generating feedback for {PRC}: 1 of 4 learner(s) new or out of date" in lines
+    # p03's new submission came through the exchange without nbgrader submit's secret: said, not failed
+    assert lines[-1] == HELD
+    assert all(in_exchange(course, learner) == page(course, learner).read_bytes() for learner in THROUGH_EXCHANGE)
 
 
 def test_collect_says_who_has_not_handed_in(cohort):
@@ -87,19 +111,27 @@ def test_collect_says_who_has_not_handed_in(cohort):
 def test_a_manual_grade_remakes_feedback_without_force_and_unfinished_grading_is_named(cohort):
     course, _ = cohort
     before = {learner: page(course, learner).read_bytes() for learner in LEARNERS}
+    released_before = in_exchange(course, "p01")
     with open_gradebook(course) as gb:  # as Formgrader does
         grade = gb.find_grade("pr-r01", PRC, PRC, "p01")
         grade.manual_score = 1.5
         gb.db.commit()
     lines: list[str] = []
-    feedback(course_dir=course, assessments=[PRC], progress=lines.append)
+    outcomes = feedback(course_dir=course, assessments=[PRC], progress=lines.append)
     changed = [learner for learner in LEARNERS if page(course, learner).read_bytes() != before[learner]]
     assert changed == ["p01"]
     assert not [line for line in lines if line.startswith("warning:")]  # p01 has nothing left to grade
-    # nothing is out of date now: a second run makes nothing
+    # the remade page replaced the one in the exchange (nbgrader names it by the submission, not the page)
+    assert in_exchange(course, "p01") == page(course, "p01").read_bytes() != released_before
+    assert [(o.student, o.status, o.message) for o in outcomes if o.student] == [
+        ("p01", "released", "released again: the exchange held an earlier version"),
+        ("dee-no-file", "not released", freshness.NO_SECRET), ("p03", "not released", freshness.NO_SECRET)]
+    assert f"[1/1] releasing feedback for {PRC} to the exchange {TrainerDir(course).exchange}: 1 of 4 learner(s) " \
+           "new or changed" in lines
+    # nothing is out of date now: a second run makes and releases nothing
     lines.clear()
     feedback(course_dir=course, assessments=[PRC], progress=lines.append)
-    assert lines == [f"{PRC}: feedback is up to date for all 4 learner(s)"]
+    assert lines == [f"{PRC}: feedback is up to date for all 4 learner(s)", HELD]
 
 
 def test_unfinished_grading_is_named_when_its_feedback_is_made(cohort):
@@ -108,40 +140,17 @@ def test_unfinished_grading_is_named_when_its_feedback_is_made(cohort):
     lines: list[str] = []
     feedback(course_dir=course, assessments=[PRC], progress=lines.append)
     warning = (f"warning: {PRC}: feedback was made while 1 learner(s) still have items to grade in Formgrader: "
-               "dee-no-file (pr-r01). Grade them, then run `peer-course feedback` again: it remakes only the "
-               "feedback that changed.")
+               "dee-no-file (pr-r01). Grade them, then run `peer-course feedback` again: it remakes and releases "
+               "only the feedback that changed.")
     assert [line for line in lines if line.startswith("warning:")] == [warning]
-
-
-def _set_key(course, old: str, new: str) -> None:
-    source = course / "source" / PRC / f"{PRC}.ipynb"
-    nb = nbformat.read(source, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == KEY_ITEM)
-    assert f'key="{old}"' in cell.source
-    cell.source = cell.source.replace(f'key="{old}"', f'key="{new}"')
-    nbformat.write(nb, source)
-
-
-def _expected_after_key_change(course, now: dict[str, float], old: str, new: str) -> dict[str, float]:
-    """Each learner's score once KEY_ITEM's key is ``new`` instead of ``old``, from
-    the answer they handed in (independently of the grading code)."""
-    wanted = {}
-    for learner, score in now.items():
-        path = course / "submitted" / learner / PRC / "responses.json"
-        try:
-            choice = json.loads(path.read_text(encoding="utf-8"))["items"][KEY_ITEM]["value"]
-        except (OSError, ValueError, KeyError):
-            choice = None  # nothing usable: 0 either way
-        wanted[learner] = round(score - (choice == old) + (choice == new), 4)
-    return wanted
 
 
 def test_a_corrected_key_is_noticed_by_autograde_and_applied_to_everyone(cohort):
     course, _ = cohort
     now = scores(course)
-    wanted = _expected_after_key_change(course, now, OLD_KEY, NEW_KEY)
+    wanted = after_key_change(course, PRC, KEY_ITEM, now, OLD_KEY, NEW_KEY)
     assert wanted != now  # the change matters to someone
-    _set_key(course, OLD_KEY, NEW_KEY)
+    set_key(course, PRC, KEY_ITEM, OLD_KEY, NEW_KEY)
     lines: list[str] = []
     outcomes = autograde(course_dir=course, assessments=[PRC], workers=2, progress=lines.append)
     assert {o.student: o.status for o in outcomes} == {learner: "regraded" for learner in LEARNERS}
@@ -158,8 +167,8 @@ def test_a_corrected_key_is_noticed_by_autograde_and_applied_to_everyone(cohort)
 def test_peer_course_regrade_applies_a_key_fix_and_prints_each_change(cohort, capsys):
     course, _ = cohort
     now = scores(course)
-    wanted = _expected_after_key_change(course, now, NEW_KEY, OLD_KEY)
-    _set_key(course, NEW_KEY, OLD_KEY)
+    wanted = after_key_change(course, PRC, KEY_ITEM, now, NEW_KEY, OLD_KEY)
+    set_key(course, PRC, KEY_ITEM, NEW_KEY, OLD_KEY)
     feedback_before = {learner: page(course, learner).stat().st_mtime_ns for learner in LEARNERS}
     assert main(["regrade", PRC, "--course-dir", str(course), "--workers", "2"]) == 0
     out = capsys.readouterr().out
@@ -172,8 +181,9 @@ def test_peer_course_regrade_applies_a_key_fix_and_prints_each_change(cohort, ca
     assert f"{PRC}: {moved} of 4 learner(s) have a new score; manual grades were kept." in out
     with open_gradebook(course) as gb:
         assert gb.find_grade("pr-r01", PRC, PRC, "p01").manual_score == 1.5
-    # feedback was refreshed for everyone who had it
+    # feedback was refreshed for everyone who had it, and released again where it can be
     assert all(page(course, learner).stat().st_mtime_ns != feedback_before[learner] for learner in LEARNERS)
+    assert all(in_exchange(course, learner) == page(course, learner).read_bytes() for learner in THROUGH_EXCHANGE)
     assert re.search(r"Graded 4 of 4 submission\(s\) \(4 graded again", out)
 
 

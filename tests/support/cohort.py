@@ -85,12 +85,18 @@ def records_for(learner: str, name: str, bank: dict) -> tuple[dict, float]:
     return records, round(expected, 2)
 
 
-def submit(course: Path, learner: str, name: str, *, day: int = 20) -> float:
-    """Put one learner's work in submitted/; return the expected autograded score."""
+def submit(course: Path, learner: str, name: str, *, day: int = 20, secret: str | None = None) -> float:
+    """Put one learner's work in submitted/; return the expected autograded score.
+
+    ``secret``, if given, is written to ``submission_secret.txt`` as ``nbgrader
+    submit`` writes it (nbgrader names the learner's released feedback by it).
+    """
     release = course / "release" / name
     target = course / "submitted" / learner / name
     shutil.copytree(release, target)
     (target / "timestamp.txt").write_text(f"2026-11-{day:02d} 10:00:00.000000 UTC", encoding="utf-8")
+    if secret is not None:
+        (target / "submission_secret.txt").write_text(secret, encoding="utf-8")
     bank = yaml.safe_load((release / "items.yaml").read_text(encoding="utf-8"))
     records, expected = records_for(learner, name, bank)
     answers = target / "responses.json"
@@ -142,24 +148,32 @@ PRC = "peer-role-check"
 
 def small_cohort(root: Path, *, submitters: list[str], others: list[str] = (), assessments: tuple[str, ...] = (PRC,),
                  unreleased: tuple[str, ...] = (), days: dict[str, int] | None = None,
-                 with_feedback: bool = True) -> tuple[Path, dict[tuple[str, str], float]]:
+                 with_feedback: bool = True, db_url: str | None = None,
+                 with_secret: tuple[str, ...] = ()) -> tuple[Path, dict[tuple[str, str], float]]:
     """A lean cohort for the tests of one trainer feature: roster (``submitters``
     and ``others``, who hand nothing in), build (``assessments`` and
     ``unreleased``), release (``assessments``), submissions straight into
     submitted/ (on 2026-11-20, or the day of the month in ``days``), autograde
     with 2 workers and (``with_feedback``) feedback. Returns the trainer folder
-    and the expected autograded scores."""
+    and the expected autograded scores.
+
+    ``db_url`` is the gradebook (default: SQLite in the trainer folder). The
+    submissions of the learners in ``with_secret`` carry the secret ``nbgrader
+    submit`` writes, so their feedback can be released to the exchange; the
+    others' cannot (they did not come through the exchange).
+    """
     from peer_course.grading.steps import autograde, build, feedback, release
     from peer_course.grading.trainer_dir import init_course_dir
 
     root.mkdir(parents=True, exist_ok=True)
     roster = write_roster(root / "roster.csv", [*submitters, *others])
     course = init_course_dir(root / "trainer", assessments=[*assessments, *unreleased], exchange=root / "exchange",
-                             roster=roster)
+                             roster=roster, db_url=db_url)
     quiet = lambda message: None  # noqa: E731
     build(course_dir=course, assessments=[*assessments, *unreleased], progress=quiet)
     release(course_dir=course, assessments=list(assessments), progress=quiet)
-    expected = {(learner, name): submit(course, learner, name, day=(days or {}).get(learner, 20))
+    expected = {(learner, name): submit(course, learner, name, day=(days or {}).get(learner, 20),
+                                        secret=f"{learner}-secret" if learner in with_secret else None)
                 for learner in submitters for name in assessments}
     outcomes = autograde(course_dir=course, assessments=list(assessments), workers=2, cell_timeout=30,
                          time_limit=300, progress=quiet)
@@ -186,3 +200,79 @@ def all_right(name: str, course: Path) -> tuple[dict, float]:
     """Answers that get every automatic point of ``name``, and that score."""
     bank = yaml.safe_load((course / "release" / name / "items.yaml").read_text(encoding="utf-8"))
     return records_for("jo-exchange", name, bank)
+
+
+# -- a learner outside the hub, with nbgrader ---------------------------------------------------------
+
+def learner_home(root: Path, learner: str, course: Path) -> Path:
+    """A learner's own folder, with the ``nbgrader_config.py`` a learner outside
+    the hub writes: the course's exchange and course id (as the trainer guide
+    gives them). It also sets their id, which nbgrader otherwise takes from
+    their login name: here every learner is the account running the tests."""
+    exchange = json.loads((course / "peer-course.json").read_text(encoding="utf-8"))["exchange"]
+    home = root / f"learner-{learner}"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.Exchange.root = {exchange!r}\n"
+        "c.CourseDirectory.course_id = 'peer-course'\n"
+        f"c.CourseDirectory.student_id = {learner!r}\n", encoding="utf-8")
+    return home
+
+
+def as_learner(home: Path, *args: str):
+    """Run ``nbgrader ARGS`` as the learner in ``home`` would: in that folder,
+    with its configuration, and with ``home`` as their home (so nbgrader's
+    cache of what they submitted, which fetch_feedback reads, is theirs alone).
+    Raises AssertionError, with nbgrader's output, if it fails."""
+    import os
+    import subprocess
+    import sys
+
+    from peer_course.grading.runner import nbgrader_env
+
+    env = {k: v for k, v in nbgrader_env().items()
+           if k not in ("JUPYTER_CONFIG_DIR", "JUPYTER_CONFIG_PATH", "JUPYTER_DATA_DIR", "XDG_DATA_HOME",
+                        "XDG_CONFIG_HOME", "PEER_COURSE_DIR", "PEER_COURSE_EXCHANGE", "PEER_COURSE_ID")}
+    env["HOME"] = str(home)
+    try:
+        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=home, env=env, capture_output=True,
+                              text=True, check=True, timeout=120)
+    except subprocess.CalledProcessError as error:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed for {home.name} ({os.fspath(home)}):\n"
+                             f"{error.stdout}\n{error.stderr}") from None
+
+
+def hand_in_with_nbgrader(home: Path, name: str, records: dict) -> None:
+    """Fetch ``name`` from the exchange, answer with ``records`` and submit, as a learner does."""
+    if not (home / name).is_dir():
+        as_learner(home, "fetch_assignment", name)
+    (home / name / "responses.json").write_text(json.dumps({"schema_version": 1, "items": records}), encoding="utf-8")
+    as_learner(home, "submit", name)
+
+
+def set_key(course: Path, name: str, item: str, old: str, new: str) -> None:
+    """Change the key of single-choice ``item`` in ``source/`` from ``old`` to ``new``
+    (a trainer correcting a key)."""
+    source = course / "source" / name / f"{name}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == item)
+    if f'key="{old}"' not in cell.source:
+        raise AssertionError(f"{item}'s key in {source} is not {old!r}")
+    cell.source = cell.source.replace(f'key="{old}"', f'key="{new}"')
+    nbformat.write(nb, source)
+
+
+def after_key_change(course: Path, name: str, item: str, now: dict[str, float], old: str,
+                     new: str) -> dict[str, float]:
+    """Each learner's score once ``item``'s key (worth 1 point) is ``new`` instead of
+    ``old``, from the answer they handed in (independently of the grading code)."""
+    wanted = {}
+    for learner, score in now.items():
+        path = course / "submitted" / learner / name / "responses.json"
+        try:
+            choice = json.loads(path.read_text(encoding="utf-8"))["items"][item]["value"]
+        except (OSError, ValueError, KeyError):
+            choice = None  # nothing usable: 0 either way
+        wanted[learner] = round(score - (choice == old) + (choice == new), 4)
+    return wanted

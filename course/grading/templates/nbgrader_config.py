@@ -21,8 +21,8 @@ _trainer = TrainerDir(os.path.dirname(os.path.abspath(__file__)))
 c.CourseDirectory.root = str(_trainer.root)
 c.CourseDirectory.course_id = _trainer.course_id
 c.CourseDirectory.db_url = _trainer.db_url
-# The exchange folder that `release` and `collect` use (learners' Jupyter
-# servers must see the same folder).
+# The exchange folder that `release`, `collect` and `feedback` use (learners'
+# Jupyter servers, or learners' own nbgrader, must see the same folder).
 c.Exchange.root = str(_trainer.exchange)
 
 # Learners' answers are in responses.json beside each notebook. Autograde
