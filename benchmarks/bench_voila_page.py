@@ -14,7 +14,11 @@ Both are read from the page's own clock (``performance.now()``), in Debian's
 Chromium driven by Playwright. Memory: resident set size of the page's
 kernel once the page is interactive. Each page is closed as a learner closes
 a tab, so its kernel ends before the next one opens. ``--preheat`` serves
-with Voila's preheated kernels (single-user mode only).
+as ``peer-course serve`` does in single-user mode: the lessons kept ready in
+Voila's preheated kernels (one idle kernel each), and the baseline too, so it
+is served no worse than a lesson; each page is measured once its pool is full
+again, as when a learner opens a page that was not opened in the last few
+seconds. The course home is not preheated (it reads answers as it is built).
 Results: a Markdown table on stdout and JSON in benchmarks/results/.
 """
 
@@ -29,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from peer_course.serving.serve import prepare_workspace
+from peer_course.serving.serve import preheat_arguments, preheated_pages, prepare_workspace
 from tests.support.voila import CHROMIUM_ARGS, VoilaServer, ensure_chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,19 +76,42 @@ def write_baseline(workspace: Path) -> None:
     nbformat.write(nb, workspace / "baseline.ipynb")
 
 
-def kernel_rss_kib(server: VoilaServer) -> int:
-    """RSS of the newest kernel this server started."""
-    best = (0.0, 0)
+def kernel_rss_kib(server: VoilaServer, kernel_id: str) -> int:
+    """RSS of the page's own kernel (its command line names its connection file,
+    ``kernel-<id>.json``; with preheated pools the newest kernel may be another page's)."""
     for pid in server.kernel_pids():
         proc = Path("/proc") / str(pid)
         try:
+            if kernel_id.encode() not in (proc / "cmdline").read_bytes():
+                continue
             fields = dict(line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line)
-            started = proc.stat().st_mtime
         except OSError:
             continue
-        if started >= best[0]:
-            best = (started, int(fields["VmRSS"].split()[0]))
-    return best[1]
+        return int(fields["VmRSS"].split()[0])
+    return 0
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_for_pools(server: VoilaServer, kernels: int, timeout: float = 180) -> None:
+    """Wait until the server runs ``kernels`` kernels (its full pools) and they are idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = server.kernel_pids()
+        if len(pids) >= kernels:
+            try:
+                before = [cpu_ticks(pid) for pid in pids]
+                time.sleep(0.5)
+                if [cpu_ticks(pid) for pid in pids] == before:
+                    return
+            except OSError:
+                pass
+        else:
+            time.sleep(0.25)
+    raise SystemExit(f"the server's kernel pools did not fill in {timeout} s")
 
 
 def measure(browser, server: VoilaServer, page_name: str) -> tuple[float, float, int]:
@@ -93,8 +120,9 @@ def measure(browser, server: VoilaServer, page_name: str) -> tuple[float, float,
     page.add_init_script(CLOCK)
     page.goto(server.url(page_name), wait_until="commit")
     page.wait_for_function("window.__readyAt !== undefined", timeout=120_000, polling=100)
-    text_ms, ready_ms = page.evaluate("[window.__textAt, window.__readyAt]")
-    rss = kernel_rss_kib(server)
+    text_ms, ready_ms, kernel_id = page.evaluate(
+        "[window.__textAt, window.__readyAt, JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId]")
+    rss = kernel_rss_kib(server, kernel_id)
     floor = len(server.kernel_pids()) - 1
     page.close(run_before_unload=True)  # as a learner closes the tab: the kernel ends
     context.close()
@@ -114,7 +142,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = prepare_workspace(Path(tmp) / "course", self_assessment=False)
         write_baseline(workspace)
-        extra = ["--preheat_kernel=True"] if args.preheat else []
+        pools = preheated_pages(workspace) + [PAGES[BASELINE]] if args.preheat else []
+        extra = preheat_arguments(pools) if args.preheat else []
         server = VoilaServer(workspace, shared=False, data_dir=Path(tmp) / "data", args=extra)
         try:
             with sync_playwright() as playwright:
@@ -125,7 +154,7 @@ def main() -> None:
                 for _ in range(args.runs):
                     for name, page_name in PAGES.items():  # interleaved, so drift hits all alike
                         if args.preheat:
-                            time.sleep(3)  # let the pool refill, as it would between a learner's clicks
+                            wait_for_pools(server, len(pools))
                         samples[name].append(measure(browser, server, page_name))
                 browser.close()
         finally:
@@ -137,7 +166,7 @@ def main() -> None:
         rows.append({"page": name, "text_visible_s": round(text, 2), "text_ratio": round(text / base[0], 2),
                      "interactive_s": round(ready, 2), "interactive_ratio": round(ready / base[1], 2),
                      "kernel_rss_mib": round(rss / 1024, 1), "rss_ratio": round(rss / base[2], 2)})
-    mode = "preheated kernels" if args.preheat else "kernels started on request"
+    mode = "preheated kernels (as peer-course serve)" if args.preheat else "kernels started on request"
     print(f"Voila page timings, {mode}, median of {args.runs} runs (ratios to the one-widget baseline)\n")
     print("| page | text visible | ratio | interactive | ratio | kernel RSS | ratio |")
     print("|---|---|---|---|---|---|---|")

@@ -55,3 +55,17 @@ def test_readme_quick_start_has_exactly_two_commands():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == quick_start_commands()[1]
+
+
+def test_readme_module_table_is_the_manifest():
+    from peer_widgets.manifest import load_manifest
+
+    manifest = load_manifest()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+|–) \| (.+?) \| (\d+) min \| `([\w-]+)` \|$", readme, re.M)
+    expected = [(str(m.number), m.title, str(m.minutes), m.assessment) for m in manifest.modules]
+    assert [row for row in rows if row[0] != "–"] == expected
+    extras = [(row[2], row[3]) for row in rows if row[0] == "–"]
+    assert extras == [(str(x.minutes), x.assessment) for x in (manifest.self_assessment, manifest.practice_exam)]
+    hours = sum(m.minutes for m in manifest.modules) // 60
+    assert f"seventeen lessons (about {hours} hours)" in readme and len(manifest.modules) == 17

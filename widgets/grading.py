@@ -51,6 +51,7 @@ from peer_widgets.kinds import (
     ItemKind,
     MatchingKind,
     MultipleSelectKind,
+    PracticeExamKind,
     RatingKind,
     ReflectionKind,
     SingleChoiceKind,
@@ -213,6 +214,30 @@ score_rating = _scorer(RatingKind, "Completion: full points for a rating on the 
                        "where the scale requires one.", keyed=False)
 score_completion = _scorer(ReflectionKind, "Completion of a reflection: written (private or shared) or skipped.",
                            keyed=False)
+
+
+@_graded
+def score_practice_exam(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> float:
+    """The share of the saved practice exam attempt's questions answered right.
+
+    The exam's key is its questions' own keys, from the lessons' banks (public
+    by design: the exam is practice); an attempt must hold a full draw of them.
+    """
+    from peer_widgets import exam
+    from peer_widgets.manifest import load_manifest
+
+    item = _item(item_id, folder, bank)
+    kind = kind_of(item)
+    if not isinstance(kind, PracticeExamKind):
+        raise NoScore(_("this item is graded with the wrong helper; ask your trainer to check it."))
+    value = kind.check_value(item, _answer(item_id, folder))
+    manifest = load_manifest()
+    questions = exam.attempt_questions(manifest, value)
+    expected = min(exam.EXAM_SIZE, len(exam.pool(manifest)))
+    if len(questions) != expected or len(value["items"]) != expected:
+        raise NoScore(_("this attempt does not hold {n} of the course's practice questions; start a new "
+                        "attempt.").format(n=expected))
+    return kind.score(item, value, questions)
 
 
 def show_reflection(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> None:

@@ -63,3 +63,34 @@ def gettext(message: str) -> str:
 
 
 _ = gettext
+
+
+# A folder of catalogues to use instead of the package's own (laid out like
+# ``locale/``): for trying out a translation before it joins the course.
+LOCALE_DIR_ENV = "PEER_COURSE_LOCALE_DIR"
+if os.environ.get(LOCALE_DIR_ENV):
+    LOCALE_DIR = Path(os.environ[LOCALE_DIR_ENV])
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined; translate it where it is shown."""
+    return message
+
+
+#: What the course's page template says itself, before any question is live
+#: (the template is outside the widgets, so its words are kept here).
+PAGE_TEMPLATE_STRINGS = {
+    "loading": N_("Getting your questions ready\u2026"),
+    "slow": N_("This is taking longer than usual. If your questions do not appear soon, please reload "
+               "the page. Your answers so far are saved."),
+}
+
+
+def page_template_strings() -> dict[str, str]:
+    """The page template's words in the current language."""
+    return {key: gettext(message) for key, message in PAGE_TEMPLATE_STRINGS.items()}
+
+
+def language_tag() -> str:
+    """The current language as a BCP 47 tag for ``<html lang>`` (``pt_BR`` becomes ``pt-BR``)."""
+    return current_language().replace("_", "-")

@@ -52,13 +52,16 @@ class Manifest:
     home: str
     modules: tuple[Module, ...]
     self_assessment: SelfAssessment | None
+    #: The optional practice exam (an assessment like the self-assessment, outside the modules).
+    practice_exam: SelfAssessment | None = None
 
     @property
     def assessments(self) -> list[str]:
         """Every assessment id, in course order."""
         names = [m.assessment for m in self.modules if m.assessment]
-        if self.self_assessment:
-            names.append(self.self_assessment.assessment)
+        for extra in (self.self_assessment, self.practice_exam):
+            if extra:
+                names.append(extra.assessment)
         return names
 
     def module(self, module_id: str) -> Module:
@@ -121,10 +124,9 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
         )
         for m in data["modules"]
     )
-    raw_self = data.get("self_assessment")
-    self_assessment = (
-        SelfAssessment(raw_self["id"], raw_self["title"], raw_self["assessment"], raw_self["minutes"],
-                       tuple(raw_self["objectives"]))
-        if raw_self else None
-    )
-    return Manifest(data["title"], data["home"], modules, self_assessment)
+    def extra(raw: dict | None) -> SelfAssessment | None:
+        return SelfAssessment(raw["id"], raw["title"], raw["assessment"], raw["minutes"],
+                              tuple(raw["objectives"])) if raw else None
+
+    return Manifest(data["title"], data["home"], modules, extra(data.get("self_assessment")),
+                    extra(data.get("practice_exam")))

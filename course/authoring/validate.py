@@ -202,7 +202,8 @@ def untagged(bank: ItemBank) -> list[str]:
 
     return [f"{bank.path}: item '{item.id}': field '{framework.field}': tag the item with its {framework.short} "
             f"(one of: {', '.join(framework.ids)})"
-            for item in bank for framework in frameworks() if getattr(item, framework.field) is None]
+            for item in bank if kind_of(item).tagged
+            for framework in frameworks() if getattr(item, framework.field) is None]
 
 
 def validate_course() -> list[str]:

@@ -148,6 +148,10 @@ def grade_one(*, worker: Worker, trainer: TrainerDir, assessment: str, student: 
     notes = "; ".join(result.get("notes") or [])
     if not result["success"]:
         reason = tail(result.get("error") or result.get("log") or "")
+        if "see the the above traceback" in reason or "see the above traceback" in reason:
+            # nbgrader's own exception only points at its log, which says what went wrong
+            errors = [line for line in (result.get("log") or "").splitlines() if "ERROR" in line or "Error" in line]
+            reason = tail("\n".join(errors) or result.get("log") or reason)
         return Outcome(assessment, student, False, f"{notes}; {reason}" if notes else reason, FAILED), alive
     if _cell_timed_out(graded / f"{assessment}.ipynb"):
         return Outcome(assessment, student, False, "a cell ran past the cell time limit and was interrupted; "

@@ -13,9 +13,11 @@ Compared with plain ``voila``:
   token Jupyter's own pages set); XSRF checking stays on everywhere.
 * **The course's template** (``peer-course``, bundled with this package
   under ``share/voila/templates`` and found relative to it, so it works
-  from an installed wheel): ``<html lang="en">``, a ``<main>`` landmark,
-  the lesson's title, the lesson text shown at once with a friendly
-  "Getting your questions ready…" until the questions are live.
+  from an installed wheel): ``<html lang>`` set to the learner's language,
+  a ``<main>`` landmark, the lesson's title, the lesson text shown at once
+  with a friendly "Getting your questions ready…" (in the learner's
+  language: see :func:`speak_the_learners_language`) until the questions
+  are live.
 * **The server root** (``/``, ``/voila/tree``) opens the course home
   instead of a file listing of the learner's folder.
 """
@@ -97,12 +99,33 @@ def course_handlers(handlers: list, server_url: str) -> list:
     return changed
 
 
+def speak_the_learners_language(config) -> None:
+    """Give the page template its words, and ``<html lang>``, in the language the
+    course's widgets use (``PEER_COURSE_LANG``, see :mod:`peer_widgets.i18n`).
+
+    The words go to the template as ``resources.peer_course``; the language to
+    nbconvert's own ``language_code`` setting (which takes ISO 639-1 codes, so
+    ``pt_BR`` is written ``pt``).
+    """
+    from peer_widgets.i18n import language_tag, page_template_strings
+
+    resources = config.VoilaConfiguration.resources
+    resources = dict(resources) if isinstance(resources, dict) else {}
+    resources["peer_course"] = page_template_strings()
+    config.VoilaConfiguration.resources = resources
+    config.VoilaExporter.language_code = language_tag().split("-")[0]
+
+
 def course_voila_class():
     """The :class:`voila.app.Voila` subclass serving the course (imported late:
     Voila is only needed by the server process)."""
     from voila.app import Voila
 
     class CourseVoila(Voila):
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            speak_the_learners_language(self.config)
+
         def init_handlers(self):
             return course_handlers(super().init_handlers(), self.server_url)
 

@@ -13,6 +13,15 @@ Two ways of serving, and how learners are told apart in each:
   each browser gets its own answers folder through a cookie; see
   :mod:`peer_course.serving.shared`. Preheated kernels cannot be used with it.
 
+In single-user mode the next lessons the learner has not finished are kept
+ready ahead of any request (Voila's preheated kernels): one idle kernel per
+page, for at most :data:`PREHEAT_PAGES` pages, run up to the point where it
+would read the learner's answers, which it reads only when the learner's
+request arrives (:mod:`peer_widgets.pages.request`). So such a page shows its
+text at once and its questions sooner, and never shows answers older than the
+request. Other pages (the home and *My progress* read answers as they are
+built) start a kernel on request as before. See :func:`preheated_pages`.
+
 Voila serves the folder with sources stripped and a narrow file allowlist,
 so no code and no answers file is ever served as a file. It runs as
 :mod:`peer_course.serving.app` (Voila with the course's page template, and
@@ -35,7 +44,7 @@ from pathlib import Path
 import nbformat
 from peer_widgets.content import modules_dir
 from peer_widgets.manifest import load_manifest
-from peer_widgets.pages.home import SELF_ASSESSMENT_DIR
+from peer_widgets.pages.home import PRACTICE_EXAM_DIR, SELF_ASSESSMENT_DIR
 
 DEFAULT_PORT = 8866
 # A kernel idle this long with no page connected to it is ended (its page is
@@ -52,6 +61,13 @@ LOG_NAME = "server.log"
 PAGE_TITLES = {"home.ipynb": "Course home", "progress.ipynb": "My progress",
                "crosswalk.ipynb": "How this course maps to peer certification"}
 COURSE_NAME = "Peer support course"
+# Idle kernels kept ready per preheated page (each about 50 MB), and how many
+# pages are kept ready: a fixed memory cost of about 150 MB.
+PREHEAT_POOL_SIZE = 1
+PREHEAT_PAGES = 3
+# Seconds before the kernel a learner's page took is replaced, so that the new
+# kernel's start does not compete with the page being opened (Voila's default: 1).
+PREHEAT_REFILL_SECONDS = 5
 
 
 def default_workspace() -> Path:
@@ -115,11 +131,55 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
         add_home_link(folder / f"{name}.ipynb")
         set_page_title(folder / f"{name}.ipynb")
         load_bank(folder / "items.yaml")
+    if self_assessment and manifest.practice_exam is not None:
+        name = manifest.practice_exam.assessment
+        folder = make_student_version(name, workspace / PRACTICE_EXAM_DIR)
+        add_home_link(folder / f"{name}.ipynb")
+        set_page_title(folder / f"{name}.ipynb")
     return workspace
 
 
+def preheated_pages(workspace: Path, limit: int = PREHEAT_PAGES) -> list[str]:
+    """The pages kept preheated, relative to ``workspace``: the first ``limit``
+    lessons, in course order, with a question the learner has not answered yet
+    (read once, as the course starts). Each lesson opens with ``Page(...)``,
+    which waits for the learner's request before reading answers."""
+    from peer_widgets.bank import load_bank
+    from peer_widgets.store import ResponseStore
+
+    workspace = Path(workspace)
+    answered = ResponseStore.for_folder(workspace).items()
+    pages = []
+    for module in load_manifest().modules:
+        if len(pages) >= limit:
+            break
+        if not (workspace / module.notebook).is_file():
+            continue
+        if any(item_id not in answered for item_id in load_bank(workspace / module.bank).ids):
+            pages.append(module.notebook)
+    return pages
+
+
+def preheat_arguments(pages: list[str]) -> list[str]:
+    """Voila's settings keeping :data:`PREHEAT_POOL_SIZE` kernels ready for each of
+    ``pages`` (paths relative to the served folder) and none for any other page.
+
+    So the server holds a fixed number of idle kernels, ``len(pages) *
+    PREHEAT_POOL_SIZE``, whatever else is in the folder; a kernel taken by a
+    page is replaced :data:`PREHEAT_REFILL_SECONDS` later and ends with its page.
+    """
+    import json
+
+    pools = {"default": {"pool_size": 0}, **{page: {"pool_size": PREHEAT_POOL_SIZE} for page in pages}}
+    return ["--preheat_kernel=True",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+            f"--VoilaKernelManager.fill_delay={PREHEAT_REFILL_SECONDS}"]
+
+
 def voila_command(workspace: Path, *, port: int, open_browser: bool, shared: bool = False,
-                  preheat: bool = False) -> list[str]:
+                  preheat: list[str] | None = None) -> list[str]:
+    """The command running the course server; ``preheat``: the pages to keep
+    preheated (single-user mode only; none if not given)."""
     from peer_course.serving.app import PAGE_EXTENSIONS, TEMPLATE
 
     module = "peer_course.serving.shared" if shared else "peer_course.serving.app"
@@ -142,7 +202,7 @@ def voila_command(workspace: Path, *, port: int, open_browser: bool, shared: boo
     if not open_browser:
         command.append("--no-browser")
     if preheat and not shared:
-        command.append("--preheat_kernel=True")
+        command.extend(preheat_arguments(preheat))
     return command
 
 
@@ -205,7 +265,9 @@ def serve(*, workspace: Path, port: int = DEFAULT_PORT, open_browser: bool = Tru
     print("Starting the course server\u2026", flush=True)
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
     with open(log_path, "w", encoding="utf-8") as log:
-        voila = subprocess.Popen(voila_command(workspace, port=port, open_browser=open_browser, shared=shared),
+        command = voila_command(workspace, port=port, open_browser=open_browser, shared=shared,
+                                preheat=None if shared else preheated_pages(workspace))
+        voila = subprocess.Popen(command,
                                  env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     # Stopping `peer-course serve` (Ctrl+C, or SIGTERM from a service manager) stops
     # Voila with it; Voila's kernels notice their parent is gone and end too.

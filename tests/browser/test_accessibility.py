@@ -13,7 +13,8 @@ from .conftest import open_page, screenshot
 pytestmark = pytest.mark.slow
 MANIFEST = load_manifest()
 SELF_ASSESSMENT = f"self-assessment/{MANIFEST.self_assessment.assessment}.ipynb"
-PAGES = ["home.ipynb", "progress.ipynb", "crosswalk.ipynb"] + [m.notebook for m in MANIFEST.modules] + [SELF_ASSESSMENT]
+PAGES = (["home.ipynb", "progress.ipynb", "crosswalk.ipynb"] + [m.notebook for m in MANIFEST.modules]
+         + [SELF_ASSESSMENT, "practice-exam/practice-exam.ipynb"])
 # Pages whose phone layout the README shows, and what to scroll to first.
 PHONE_SHOTS = {"03-recovery-language.ipynb": ".peer-item-matching", SELF_ASSESSMENT: ".peer-item-rating"}
 # Every control a learner can reach: its whole box must be on the screen.

@@ -1,13 +1,18 @@
 """Kernels end with their pages: closing a page, or leaving it for another,
 ends the page's kernel (each holds some 60 MB), on the single-user server and
 on the shared one. The check is the servers' own kernel processes, which must
-return to their floor (none) once the pages are gone."""
+return to their floor once the pages are gone: none, or, where lessons are
+kept ready in preheated kernels (as ``peer-course serve`` does), exactly one
+idle kernel per preheated lesson (a fixed number), never more."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+
+from peer_course.serving.serve import PREHEAT_PAGES, preheat_arguments, preheated_pages, prepare_workspace
+from tests.support.voila import VoilaServer
 
 from .conftest import open_page
 
@@ -53,3 +58,39 @@ def test_on_the_shared_server_too(browser, shared_server):
     floor = len(shared_server.kernel_pids())
     visit(browser, shared_server, 6)
     assert len(kernels_after_pages_are_gone(shared_server, floor)) == floor
+
+
+@pytest.fixture(scope="module")
+def preheated_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("preheated")
+    workspace = prepare_workspace(root / "course")
+    server = VoilaServer(workspace, data_dir=root / "user-data", args=preheat_arguments(preheated_pages(workspace)))
+    yield server
+    server.stop()
+
+
+def kernels_once_steady(server, expected: int, wait: float = 90) -> list[int]:
+    """The server's kernels once there are ``expected`` of them for two seconds
+    (or ``wait`` seconds have passed): pools refill a few seconds after use."""
+    deadline = time.monotonic() + wait
+    steady_since = None
+    while time.monotonic() < deadline:
+        if len(server.kernel_pids()) == expected:
+            steady_since = steady_since or time.monotonic()
+            if time.monotonic() - steady_since >= 2:
+                break
+        else:
+            steady_since = None
+        time.sleep(0.25)
+    return server.kernel_pids()
+
+
+def test_preheated_pools_keep_a_fixed_number_of_kernels(browser, preheated_server):
+    """With preheated lessons (one of the pages visited is one), the floor is one
+    idle kernel per preheated page: a used one ends with its page and is
+    replaced once, so twenty views leave the count where it was."""
+    floor = len(preheated_pages(preheated_server.workspace))
+    assert floor == PREHEAT_PAGES  # the next lessons to do, one idle kernel each
+    assert len(kernels_once_steady(preheated_server, floor)) == floor
+    visit(browser, preheated_server, 20)
+    assert len(kernels_once_steady(preheated_server, floor)) == floor

@@ -35,7 +35,7 @@ WIDGET_ERRORS = ("Error displaying widget", "model not found", "Could not create
 def learner_pages(workspace) -> dict[str, int]:
     """Each learner page and how many questions it shows."""
     manifest = load_manifest()
-    pages = {"home.ipynb": 0, "progress.ipynb": 0}
+    pages = {"home.ipynb": 0, "progress.ipynb": 0, "crosswalk.ipynb": 0, "practice-exam/practice-exam.ipynb": 0}
     for module in manifest.modules:
         pages[module.notebook] = len(load_bank(workspace / module.bank).ids)
     name = manifest.self_assessment.assessment

@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 import yaml
 
+from peer_widgets.categories import category_ids
 from peer_widgets.content import assessments_dir, modules_dir
 from peer_widgets.coverage import MIN_GRADED, coverage
 from peer_widgets.frameworks import frameworks
@@ -76,3 +77,11 @@ def test_the_home_page_links_to_the_crosswalk():
     page = render_home(MANIFEST, [], [], None)
     assert re.search(r"href='crosswalk\.ipynb'>How this course maps to peer certification", page)
     assert (modules_dir() / "crosswalk.ipynb").is_file()
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_every_competency_of_every_framework_has_at_least_ten_graded_questions(field):
+    counts = graded_counts()[field]
+    entries = category_ids() if field == "category" else next(f for f in frameworks() if f.field == field).ids
+    short = {entry: counts[entry] for entry in entries if counts[entry] < MIN_GRADED}
+    assert short == {}, f"{field}: competencies with fewer than {MIN_GRADED} graded questions"

@@ -44,12 +44,20 @@ def all_items():
         yield from load_bank(assessments_dir() / name / "items.yaml")
 
 
-def test_seven_modules_in_order_plus_self_assessment():
-    assert [m.number for m in MANIFEST.modules] == [1, 2, 3, 4, 5, 6, 7]
+def test_seventeen_modules_in_order_plus_self_assessment_and_practice_exam():
+    assert [m.number for m in MANIFEST.modules] == list(range(1, 18))
     assert [m.id for m in MANIFEST.modules] == [
         "peer-role", "recovery-principles", "recovery-language", "ethics-boundaries",
-        "sharing-lived-experience", "culture-navigation", "planning-crisis-selfcare"]
+        "sharing-lived-experience", "culture-navigation", "planning-crisis-selfcare",
+        "trauma-informed", "listening-conversation", "group-facilitation", "co-occurring-whole-health",
+        "conflict-teamwork", "documentation", "advocacy-movement", "digital-telehealth", "peer-workplace",
+        "community-health-promotores"]
     assert MANIFEST.self_assessment.assessment == "core-competencies-self-assessment"
+    assert MANIFEST.practice_exam.assessment == "practice-exam"
+
+
+def test_at_least_fifteen_hours_of_modules():
+    assert sum(m.minutes for m in MANIFEST.modules) >= 15 * 60
 
 
 @pytest.mark.parametrize("module", MANIFEST.modules, ids=lambda m: m.id)

@@ -19,8 +19,10 @@ def broken(tmp_path, change):
 
 def test_real_manifest():
     manifest = load_manifest()
-    assert len(manifest.modules) == 7
-    assert len(manifest.assessments) == 8
+    assert len(manifest.modules) == 17
+    # every module's check, then the self-assessment and the practice exam
+    assert manifest.assessments == [m.assessment for m in manifest.modules] + [
+        "core-competencies-self-assessment", "practice-exam"]
 
 
 def test_missing_field(tmp_path):

@@ -32,15 +32,15 @@ ASSESSMENTS = load_manifest().assessments
 LEARNERS = ["ada-all-right", "ben-all-wrong", "cruz-partly", "dee-no-file", "eli-corrupt", "fay-second-version"]
 
 
-def quality(learner: str, index: int) -> str:
+def quality(learner: str, index: int, exam: bool = False) -> str:
     """ada gets everything right, ben everything wrong, cruz every other item
     right and partial credit (where an item gives it) on the rest; fay, shown
     every item's second version, gets every other item right by that version's
     key and the rest wrong."""
     if learner.startswith("ada"):
         return RIGHT
-    if learner.startswith("cruz"):
-        return RIGHT if index % 2 == 0 else PARTIAL
+    if learner.startswith("cruz"):  # the practice exam is one item: a third of its questions right
+        return RIGHT if index % 2 == 0 and not exam else PARTIAL
     if learner.startswith("fay"):
         return RIGHT if index % 2 == 0 else WRONG
     return WRONG
@@ -56,7 +56,7 @@ def write_submission(course: Path, learner: str, name: str) -> float:
     records, expected = {}, 0.0
     for index, item in enumerate(graded_items(name)):
         variant = "v2" if learner.startswith("fay") and item.variants else None
-        value, score = answer(item, bank, quality(learner, index), variant=variant)
+        value, score = answer(item, bank, quality(learner, index, item.kind == "practice_exam"), variant=variant)
         records[item.item_id] = record(value, variant)
         expected += score
     for item_id in reflection_ids(bank):

@@ -3,6 +3,7 @@ render with their widgets, no code is served, and no stray file is."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -196,3 +197,56 @@ def test_a_preheated_page_reads_answers_when_the_learner_asks(tmp_path):
         server.stop()
     assert "answers: as the learner opened the page" in decoded(html)
     assert "answers: as the kernel started" not in decoded(html)
+
+
+def test_the_page_speaks_the_learners_language(tmp_path):
+    """The page's own words (the loading note, and the note the page shows when
+    loading is slow) come from the course's catalogue for the learner's
+    language, and ``<html lang>`` says which language that is."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from peer_widgets.i18n import PAGE_TEMPLATE_STRINGS
+
+    catalog = Catalog(locale="es")
+    catalog.add(PAGE_TEMPLATE_STRINGS["loading"], "Preparando tus preguntas\u2026")
+    catalog.add(PAGE_TEMPLATE_STRINGS["slow"], "Esto tarda m\u00e1s de lo normal.")
+    folder = tmp_path / "locale" / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "peer_widgets.po").open("wb") as handle:
+        write_po(handle, catalog)
+    workspace = prepare_workspace(tmp_path / "course", self_assessment=False)
+    server = VoilaServer(workspace, data_dir=tmp_path / "data",
+                         env={"PEER_COURSE_LANG": "es", "PEER_COURSE_LOCALE_DIR": str(tmp_path / "locale")})
+    try:
+        # Voila's header names no charset; the page's <meta charset> says UTF-8, as a browser reads it
+        html = requests.get(server.url("01-peer-role.ipynb"), timeout=120).content.decode("utf-8")
+    finally:
+        server.stop()
+    assert re.search(r'<html lang="es">', html)
+    assert '<p id="loading" class="peer-course-loading" role="status">Preparando tus preguntas\u2026</p>' in html
+    assert "Esto tarda m\\u00e1s de lo normal." in html  # the slow-loading note, as a JavaScript string
+    assert PAGE_TEMPLATE_STRINGS["loading"] not in html
+
+
+def test_serve_keeps_the_next_lessons_to_do_ready(tmp_path):
+    """Single-user serving preheats a fixed number of lessons: the first ones with
+    an unanswered question (so never more idle kernels than that), and only there."""
+    from peer_course.serving.serve import PREHEAT_PAGES, preheated_pages, voila_command
+    from peer_widgets.store import ResponseStore
+
+    workspace = prepare_workspace(tmp_path / "course", self_assessment=False)
+    modules = load_manifest().modules
+    assert preheated_pages(workspace) == [m.notebook for m in modules[:PREHEAT_PAGES]]
+    store = ResponseStore(workspace / "responses.json")
+    for item_id in load_bank(workspace / modules[0].bank).ids:  # lesson 1 done
+        store.save(item_id, "anything")
+    assert preheated_pages(workspace) == [m.notebook for m in modules[1:PREHEAT_PAGES + 1]]
+    pages = preheated_pages(workspace)
+    command = voila_command(workspace, port=8866, open_browser=False, preheat=pages)
+    assert "--preheat_kernel=True" in command
+    pools = json.loads(next(a for a in command if a.startswith("--VoilaKernelManager.kernel_pools_config=")
+                            ).split("=", 1)[1])
+    assert pools == {"default": {"pool_size": 0}, **{page: {"pool_size": 1} for page in pages}}
+    shared = voila_command(workspace, port=8866, open_browser=False, shared=True, preheat=pages)
+    assert "--preheat_kernel=True" not in shared  # Voila's prelaunch hook (shared mode) cannot preheat

@@ -80,6 +80,8 @@ def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
             first = sorted(key)[0]
             return {**wrong, first: key[first]}, round(points / len(key), 2)
         return wrong, 0.0
+    if item.kind == "practice_exam":
+        return practice_attempt(quality, points)
     if item.kind == "rating":
         if quality == RIGHT:
             return {"rating": level, "comment": comment}, points
@@ -87,10 +89,37 @@ def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
     raise AssertionError(f"the oracle does not know items of kind {item.kind!r}")
 
 
+def practice_pool() -> dict[str, str]:
+    """Lesson check id -> key, for every single-choice check with four options
+    (the practice exam's pool, read from the lesson banks' YAML)."""
+    found = {}
+    for path in sorted((assessments_dir().parent / "modules" / "items").glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            if item["type"] == "single_choice" and len(item["options"]) == 4:
+                found[item["id"]] = item["key"]
+    return found
+
+
+def practice_attempt(quality: str, points: float, size: int = 75) -> tuple[dict, float]:
+    """A finished practice exam attempt of ``quality`` and what it must score:
+    RIGHT every key, WRONG no key, PARTIAL the first third right."""
+    pool = practice_pool()
+    options = "abcd"
+    chosen = sorted(pool)[:min(size, len(pool))]
+    right = {RIGHT: len(chosen), WRONG: 0, PARTIAL: len(chosen) // 3}[quality]
+    answers = {check: pool[check] if n < right else next(o for o in options if o != pool[check])
+               for n, check in enumerate(chosen)}
+    attempt = {"attempt": 1, "items": chosen, "answers": answers, "times": {c: ANSWERED_AT for c in chosen},
+               "started_at": ANSWERED_AT, "minutes": None, "finished": True, "history": []}
+    return attempt, round(points * right / len(chosen), 2)
+
+
 def tampered(item: Graded) -> object:
     """An answer of the right shape but out of range (scores 0)."""
     return {"single_choice": "z", "multiple_select": ["z"], "matching": {"zz": "a"},
-            "rating": {"rating": "excellent", "comment": "x"}}[item.kind]
+            "rating": {"rating": "excellent", "comment": "x"},
+            "practice_exam": {"attempt": 1, "items": ["zz-f99"], "answers": {"zz-f99": "a"}, "times": {},
+                              "started_at": ANSWERED_AT}}[item.kind]
 
 
 def record(value: object, variant: str | None = None) -> dict:

@@ -18,6 +18,7 @@ from peer_widgets.kinds.base import (
     OutOfRangeAnswer,
 )
 from peer_widgets.kinds.choice import MultipleSelectKind, SingleChoiceKind
+from peer_widgets.kinds.exam import PracticeExamKind
 from peer_widgets.kinds.matching import MatchingKind
 from peer_widgets.kinds.rating import RatingKind
 from peer_widgets.kinds.reflection import ReflectionKind
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from peer_widgets.items import Item
 
 KINDS: dict[str, ItemKind] = {kind.name: kind for kind in (
-    SingleChoiceKind(), MultipleSelectKind(), MatchingKind(), RatingKind(), ReflectionKind())}
+    SingleChoiceKind(), MultipleSelectKind(), MatchingKind(), RatingKind(), ReflectionKind(), PracticeExamKind())}
 
 
 def kind_named(name: str) -> ItemKind:
@@ -52,5 +53,5 @@ def competency_items(items: "Iterable[Item]") -> list["Item"]:
 
 
 __all__ = ["KINDS", "AnswerProblem", "IncompleteAnswer", "ItemKind", "MalformedAnswer", "MatchingKind",
-           "MultipleSelectKind", "OutOfRangeAnswer", "RatingKind", "ReflectionKind", "SingleChoiceKind",
+           "MultipleSelectKind", "OutOfRangeAnswer", "PracticeExamKind", "RatingKind", "ReflectionKind", "SingleChoiceKind",
            "competency_items", "kind_named", "kind_of"]

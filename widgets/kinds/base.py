@@ -59,6 +59,10 @@ class ItemKind:
     keyed: ClassVar[bool] = False
     #: Graded by a trainer in Formgrader (the autograder only records completion).
     trainer_graded: ClassVar[bool] = False
+    #: One best answer among options: the practice exam's format (with four options).
+    single_best_answer: ClassVar[bool] = False
+    #: Items of this kind carry the certification-framework tags (``california``, ``icrc``).
+    tagged: ClassVar[bool] = True
     #: The grading helper in :mod:`peer_widgets.grading` that a hidden test calls.
     scorer: ClassVar[str | None] = None
     #: The bank fields that hold this kind's choosable entries (ids must be unique in each).

@@ -31,6 +31,7 @@ class SingleChoiceKind(_Choice):
     """Pick one option. The answer is the chosen option id; all or nothing."""
 
     name = "single_choice"
+    single_best_answer = True
     scorer = "score_single"
 
     def key_problem(self, item: "Item", key: Any) -> tuple[str, str] | None:

@@ -29,6 +29,8 @@ from peer_widgets.store import ResponseStore
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not started", "in progress", "completed"
 STATUS_LABEL = {NOT_STARTED: N_("Not started"), IN_PROGRESS: N_("In progress"), COMPLETED: N_("Completed")}
 SELF_ASSESSMENT_DIR = "self-assessment"
+#: The practice exam's folder in the learner's course folder (its answers are kept there).
+PRACTICE_EXAM_DIR = "practice-exam"
 PROGRESS_PAGE = "progress.ipynb"
 CROSSWALK_PAGE = "crosswalk.ipynb"
 
@@ -128,6 +130,12 @@ def self_assessment_progress(folder: Path) -> SelfAssessmentProgress | None:
     return SelfAssessmentProgress(rated, complete, len(ratings))
 
 
+def practice_exam_notebook(manifest: Manifest) -> str | None:
+    if manifest.practice_exam is None:
+        return None
+    return f"{PRACTICE_EXAM_DIR}/{manifest.practice_exam.assessment}.ipynb"
+
+
 def self_assessment_notebook(manifest: Manifest) -> str | None:
     if manifest.self_assessment is None:
         return None
@@ -224,6 +232,12 @@ def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: lis
         parts.append(f"<section class='peer-module'><h2><a href='{e(self_page)}'>{e(sa.title)}</a></h2>"
                      f"<p>{e(_('About {minutes} minutes').format(minutes=sa.minutes))}{status}</p>"
                      f"<ul>{objectives}</ul></section>")
+    if manifest.practice_exam is not None:
+        px = manifest.practice_exam
+        objectives = "".join(f"<li>{e(o)}</li>" for o in px.objectives)
+        parts.append(f"<section class='peer-module'><h2><a href='{e(practice_exam_notebook(manifest))}'>"
+                     f"{e(px.title)}</a></h2><p>{e(_('Optional. About {minutes} minutes').format(minutes=px.minutes))}"
+                     f"</p><ul>{objectives}</ul></section>")
     parts.append(f"<p><a href='{PROGRESS_PAGE}'>{e(_('My progress and certificate'))} \u2192</a></p>")
     parts.append(f"<p><a href='{CROSSWALK_PAGE}'>{e(_('How this course maps to peer certification'))} \u2192</a></p>")
     parts.append("</main>")
@@ -233,13 +247,15 @@ def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: lis
 def learner_stores(folder: Path):
     from peer_widgets.pages.transfer import course_stores
 
-    return course_stores(folder, {"course": Path("."), SELF_ASSESSMENT_DIR: Path(SELF_ASSESSMENT_DIR)})
+    return course_stores(folder, {"course": Path("."), SELF_ASSESSMENT_DIR: Path(SELF_ASSESSMENT_DIR),
+                                  PRACTICE_EXAM_DIR: Path(PRACTICE_EXAM_DIR)})
 
 
 def course_items(manifest: Manifest, folder: Path) -> dict[str, Item]:
-    """Every item of the learner's course folder (lessons and self-assessment), by id."""
+    """Every item of the learner's course folder (lessons, self-assessment, practice exam), by id."""
     banks = [_bank(folder / module.bank) for module in manifest.modules]
     banks.append(_bank(folder / SELF_ASSESSMENT_DIR / "items.yaml"))
+    banks.append(_bank(folder / PRACTICE_EXAM_DIR / "items.yaml"))
     return {item.id: item for bank in banks if bank is not None for item in bank}
 
 
