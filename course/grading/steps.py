@@ -62,8 +62,27 @@ __all__ = ["HELD", "Outcome", "REGRADED", "RELEASED", "ScoreChange", "StepError"
 REGRADED = "regraded"
 KEY_CHANGED = "the key was corrected"
 
-def _assessments(names: list[str] | None) -> list[str]:
-    return list(names) if names else load_manifest().assessments
+def _assessments(names: list[str] | None, trainer: TrainerDir | None = None) -> list[str]:
+    """The assessments a step works on: those named (each must be one of the
+    trainer folder's, else one clear error and nothing is done), or all."""
+    if not names:
+        return load_manifest().assessments
+    if trainer is not None:
+        from peer_course.grading.status import known_assessments
+
+        return known_assessments(trainer, list(names))
+    return list(names)
+
+
+def _known_students(trainer: TrainerDir, names: list[str], students: list[str] | None) -> None:
+    """Stop with one clear error if a named learner handed in none of ``names``."""
+    if not students:
+        return
+    present = {student for name in names for student in trainer.submissions("submitted", name)}
+    unknown = [student for student in students if student not in present]
+    if unknown:
+        raise StepError(f"no submission from {', '.join(repr(u) for u in unknown)} in submitted/ for "
+                        f"{', '.join(names)}; check the learner id (as in the roster) or run collect first")
 
 
 def build(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None, force: bool = False,
@@ -77,7 +96,7 @@ def build(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None
 
     trainer = TrainerDir.of(course_dir)
     runner = Runner(trainer, progress=progress)
-    names = _assessments(assessments)
+    names = _assessments(assessments, trainer)
 
     def one(api, name: str) -> None:
         runner.check(api.generate_assignment(name, force=force, create=True), f"building {name}")
@@ -172,7 +191,8 @@ def autograde(*, course_dir: Path | TrainerDir, assessments: list[str] | None = 
     allows) is reported and never graded, so no such name reaches a page.
     """
     trainer = TrainerDir.of(course_dir)
-    names = _assessments(assessments)
+    names = _assessments(assessments, trainer)
+    _known_students(trainer, names, students)
     keys = changed_keys(course_dir=trainer, assessments=names)
     for name, cells in keys.items():
         progress(f"{name}: the key in source/ changed since it was built (item(s) {', '.join(cells)}); "
@@ -268,7 +288,7 @@ def release(*, course_dir: Path | TrainerDir, assessments: list[str] | None = No
     """
     trainer = TrainerDir.of(course_dir)
     root = trainer.exchange
-    names = _assessments(assessments)
+    names = _assessments(assessments, trainer)
     for name in names:
         if not trainer.format_path("release", None, name).is_dir():
             raise StepError(f"{name} is not built yet; run `peer-course build` first")
@@ -328,7 +348,7 @@ def collect(*, course_dir: Path | TrainerDir, assessments: list[str] | None = No
             progress(f"  {name}: {len(roster) - len(missing)} of {len(roster)} learner(s) have handed in"
                      + (f"; not yet: {', '.join(missing)}" if missing else ""))
 
-    runner.each(_assessments(assessments), lambda name: f"collecting {name}", one,
+    runner.each(_assessments(assessments, trainer), lambda name: f"collecting {name}", one,
                 ExchangeFactory={"collect": safe})
     return outcomes
 

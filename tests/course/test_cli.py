@@ -146,3 +146,23 @@ def test_formgrader_starts_as_root(tmp_path, capsys):
         assert wait_for_http(f"http://localhost:{port}/api", process=process, log=log).json()["version"]
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize("command", ["build", "release", "collect", "autograde"])
+def test_an_unknown_assessment_is_one_line_and_nothing_is_done(tmp_path, monkeypatch, capsys, command):
+    folder = init_course_dir(tmp_path / "trainer", assessments=["peer-role-check"])
+    monkeypatch.chdir(folder)
+    assert main([command, "--assessment", "peer-role-chek"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"peer-course {command}: 'peer-role-chek' is not an assessment of this trainer folder; "
+                   "the assessments are: peer-role-check\n")
+    assert not (folder / "release" / "peer-role-chek").exists()
+
+
+def test_an_unknown_learner_is_one_line(tmp_path, monkeypatch, capsys):
+    folder = init_course_dir(tmp_path / "trainer", assessments=["peer-role-check"])
+    monkeypatch.chdir(folder)
+    assert main(["autograde", "--assessment", "peer-role-check", "--student", "nobody"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("peer-course autograde: no submission from 'nobody' in submitted/ for peer-role-check")
+    assert err.count("\n") == 1
