@@ -15,11 +15,10 @@ Two ways of serving, and how learners are told apart in each:
 
 In single-user mode the next lessons the learner has not finished are kept
 ready ahead of any request (Voila's preheated kernels): one idle kernel per
-page, for at most :data:`PREHEAT_PAGES` pages, run up to the point where it
-would read the learner's answers, which it reads only when the learner's
-request arrives (:mod:`peer_widgets.pages.request`). So such a page shows its
-text at once and its questions sooner, and never shows answers older than the
-request. Other pages (the home and *My progress* read answers as they are
+page, for at most :data:`PREHEAT_PAGES` pages, with the whole lesson built;
+when the learner's request arrives, every question shows the answer saved at
+that moment (:mod:`peer_widgets.pages.request`). So such a page arrives at
+once and never shows answers older than the request. Other pages (the home and *My progress* read answers as they are
 built) start a kernel on request as before. See :func:`preheated_pages`.
 
 Voila serves the folder with sources stripped and a narrow file allowlist,
@@ -142,8 +141,8 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
 def preheated_pages(workspace: Path, limit: int = PREHEAT_PAGES) -> list[str]:
     """The pages kept preheated, relative to ``workspace``: the first ``limit``
     lessons, in course order, with a question the learner has not answered yet
-    (read once, as the course starts). Each lesson opens with ``Page(...)``,
-    which waits for the learner's request before reading answers."""
+    (read once, as the course starts). Each lesson's ``Page(...)`` shows the
+    answers saved when the learner's request arrives."""
     from peer_widgets.bank import load_bank
     from peer_widgets.store import ResponseStore
 

@@ -380,3 +380,31 @@ def test_a_page_of_62_ratings_is_62_small_models_and_one_layout(notebook_dir, mo
     states = [json.dumps(widget.get_state(), default=str) for widget in widgets]
     assert max(len(state) for state in states) < 2_500
     assert sum(len(state) for state in states) < 120_000
+
+
+def test_a_page_built_ahead_shows_the_answers_saved_when_its_request_arrives(bank, notebook_dir, monkeypatch):
+    """A preheated lesson is built before the learner asks for it; when the
+    request arrives, each question shows the answer saved at that moment, and
+    showing it saves nothing."""
+    import threading
+
+    from peer_widgets.pages import request
+
+    arrived = threading.Event()
+    monkeypatch.setenv(request.PREHEAT_ENV, "True")
+    monkeypatch.setattr(request, "_arrived", False)
+    monkeypatch.setattr(request, "wait_for_request", arrived.wait)
+    (notebook_dir / "bank.yaml").write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
+    page = Page("bank.yaml")
+    widget = page.widget("s-single")
+    assert widget.value is None
+    ResponseStore.for_folder().save("s-single", "b")  # answered in another tab after the page was built
+    before = saved(notebook_dir)["s-single"]
+    arrived.set()
+    for _ in range(100):
+        if widget.value == "b":
+            break
+        threading.Event().wait(0.02)
+    assert widget.value == "b" and widget.answer == "b"
+    assert page.progress.answered == 1
+    assert saved(notebook_dir)["s-single"] == before  # shown, not saved again

@@ -140,21 +140,36 @@ class ItemWidget(PeerView):
         super().__init__(item=shown, **kwargs)
         self.store = store
         self.spec = self._spec(number, total)
-        if record is not None:
-            try:
-                self.value = record.get("value")
-                self.saved_at = record.get("answered_at", "")
-                self.attempts = record.get("attempts", 0)
-                self.checked = bool(record.get("checked")) and self.checkable
+        self._show_record(record)
+        self._restoring = False
+
+    def _show_record(self, record: dict[str, Any] | None) -> None:
+        """Show a saved record (None: no answer yet), without saving anything."""
+        try:
+            self.value = None if record is None else record.get("value")
+            self.saved_at = "" if record is None else record.get("answered_at", "")
+            self.attempts = 0 if record is None else record.get("attempts", 0)
+            self.checked = record is not None and bool(record.get("checked")) and self.checkable
+            if record is not None:
                 self._set_status(_("Your saved answer is shown."), "info")
-            except TraitError:
-                # A saved value this item cannot take (edited or from another
-                # version of the bank) is left untouched in the file.
-                self._set_status(
-                    _("A saved answer for this item could not be shown; it is kept in your answers file."), "error")
+        except TraitError:
+            # A saved value this item cannot take (edited or from another
+            # version of the bank) is left untouched in the file.
+            self._set_status(
+                _("A saved answer for this item could not be shown; it is kept in your answers file."), "error")
         self.answer = self._answer_from_value(self.value)
         self._refresh_feedback()
-        self._restoring = False
+
+    def load_saved(self) -> None:
+        """Show the answer saved now: for a page built before the learner's
+        request arrived (a preheated page), as soon as it arrives."""
+        if self.store is None:
+            return
+        self._restoring = True
+        try:
+            self._show_record(self.store.get(self.item.id))
+        finally:
+            self._restoring = False
 
     def __repr__(self) -> str:
         # The default repr lists every trait; it lands in a notebook's saved

@@ -61,9 +61,9 @@ class Page:
     """
 
     def __init__(self, bank_path: str | Path, folder: str | Path | None = None):
-        from peer_widgets.pages.request import before_answers_load
+        import threading
 
-        before_answers_load()
+        self._lock = threading.RLock()
         self.folder = Path.cwd() if folder is None else Path(folder)
         self.error: str | None = None
         self.bank: ItemBank | None = None
@@ -82,6 +82,22 @@ class Page:
         if self.bank is not None and len(self.bank.ids):
             self.progress = PageProgress(self.bank, self.store)
             self._display(self.progress)
+        # A preheated page is built now, before the learner's request, and shows
+        # the answers saved when the request arrives (peer_widgets.pages.request).
+        from peer_widgets.pages.request import when_request_arrives
+
+        when_request_arrives(self.refresh)
+
+    def refresh(self) -> None:
+        """Show the answers saved now, on every question built so far (the ones
+        built later read them as they are built)."""
+        with self._lock:
+            self.store.reload()
+            self.private.reload()
+            for widget in self.widgets.values():
+                widget.load_saved()
+            if self.progress is not None:
+                self.progress.refresh()
 
     @staticmethod
     def _notice(messages: list[str]) -> w.HTML:
@@ -106,8 +122,9 @@ class Page:
         except KeyError as error:
             return self._notice([str(error.args[0])])
         ids = list(self.bank.ids)
-        widget = make_widget(item, self.store, self.private, number=ids.index(item_id) + 1, total=len(ids))
-        self.widgets[item_id] = widget
+        with self._lock:
+            widget = make_widget(item, self.store, self.private, number=ids.index(item_id) + 1, total=len(ids))
+            self.widgets[item_id] = widget
         if self.progress is not None:
             widget.observe(self.progress.refresh, names="value")
         return widget

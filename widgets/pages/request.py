@@ -1,10 +1,13 @@
 """The moment a page's answers may be read.
 
 A page reads the learner's answers when it is built. Where the server runs
-a page ahead of time (Voila's preheated kernels), that must wait until the
-learner's request arrives, or the page would show answers as they were when
-the kernel was started. :func:`before_answers_load` is that wait; it returns
-at once where pages are built on request.
+a page ahead of time (Voila's preheated kernels), the answers must be read
+again when the learner's request arrives, or the page would show them as they
+were when the kernel was started. A lesson (:class:`peer_widgets.Page`) is
+built completely ahead of time and asks :func:`when_request_arrives` to show
+the answers saved at that moment, so the page is ready the instant it is
+asked for; :func:`before_answers_load` instead blocks until the request, for
+a page that must read answers as it is built.
 
 The wait is Voila's ``voila.utils.wait_for_request`` (the same websocket, the
 same environment variables), without importing Voila: its server packages
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import warnings
 
 # Voila sets this to "True" in the environment of a kernel it preheats.
@@ -35,6 +39,41 @@ def before_answers_load() -> None:
         return
     wait_for_request()
     _arrived = True
+
+
+_callbacks: list = []
+_waiting = threading.Lock()
+
+
+def when_request_arrives(callback) -> bool:
+    """Call ``callback`` once the learner's request has arrived, from a thread
+    that waits for it, so a preheated page can be built completely before the
+    request and show the answers saved at the moment it is opened. Returns
+    False, and calls nothing, where the request is already here (a page built
+    on request reads current answers as it is built)."""
+    global _arrived
+    if _arrived or not preheated():
+        return False
+    with _waiting:
+        _callbacks.append(callback)
+        if len(_callbacks) == 1:
+            threading.Thread(target=_wait_then_call, name="peer-course-request", daemon=True).start()
+    return True
+
+
+def arrived() -> bool:
+    return _arrived or not preheated()
+
+
+def _wait_then_call() -> None:
+    global _arrived
+    wait_for_request()
+    with _waiting:
+        _arrived = True
+        callbacks = list(_callbacks)
+        _callbacks.clear()
+    for callback in callbacks:
+        callback()
 
 
 def query_url() -> str:
