@@ -175,5 +175,5 @@ def test_a_restore_shows_on_the_home_page_at_once(workspace, shown):
     transfer._on_upload({"new": [{"content": memoryview(json.dumps(document).encode()), "name": "a.json"}]})
     assert "Continue where you left off: Module 1. The peer role" in home.value
     assert "In progress (1/" in home.value
-    assert live.message.startswith("Restored 1 answers.")
-    assert "Restored 1 answers." in transfer.status.value
+    assert live.message.startswith("Answers restored: 1.")
+    assert "Answers restored: 1." in transfer.status.value

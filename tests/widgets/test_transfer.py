@@ -123,7 +123,8 @@ def test_the_upload_control_counts_what_it_left_out(no_kernel, course):
     control = AnswersTransfer(stores, private, items)
     content = json.dumps(download({"s-single": rec("b"), "s-multi": rec(["zz"])})).encode()
     control._on_upload({"new": [{"content": memoryview(content), "name": "x.json"}]})
-    assert "Restored 1 answers" in control.status.value and "1 answers in the file could not be used" in control.status.value
+    assert "Answers restored: 1." in control.status.value
+    assert "do not fit this course&#x27;s questions and were left out: 1." in control.status.value
 
 
 def _hrefs(control) -> list[str]:

@@ -127,6 +127,9 @@ def restore_document(document: Any, stores: dict[str, ResponseStore], private: d
             if name not in targets:
                 continue
             store = targets[name]
+            # Read afresh: on a shared server every folder's answers are one file, so an
+            # earlier section may just have written what this one would count again.
+            store.reload()
             current = store.items()
             merged = dict(current)
             for item_id, record in records.items():
@@ -249,12 +252,12 @@ class AnswersTransfer(w.VBox):
         except (TransferError, StoreError) as error:
             self._set_status(str(error), "peer-error")
             return
-        message = _("Restored {count} answers.").format(count=count) + " " + _(
+        message = _("Answers restored: {count}.").format(count=count) + " " + _(
             "Your progress on this page now includes them. A lesson that is already open shows them after "
             "you reload it.")
         if skipped:
-            message += " " + _("{skipped} answers in the file could not be used (they do not fit this course's "
-                               "questions) and were left out.").format(skipped=skipped)
+            message += " " + _("Answers in the file that do not fit this course's questions and were left "
+                               "out: {skipped}.").format(skipped=skipped)
         if self.on_restore is not None:
             self.on_restore()
         self._set_status(message, "peer-saved")
