@@ -35,7 +35,7 @@ TRAINER_PHRASES = [
     re.compile(r"\bgrade it for\b", re.I),
 ]
 # Module checks are handed in through nbgrader; pages on the course server
-# (lessons, home, My progress, the self-assessment) have nothing to submit.
+# (lessons, home, My progress, the self-assessment, the practice exam) have nothing to submit.
 SUBMIT = re.compile(r"\bsubmit this assessment\b", re.I)
 HASHED_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}(\.txt)?\b")
 # Symbols with no glyph in common fonts (DejaVu, Liberation, Arial): they
@@ -44,9 +44,9 @@ MISSING_GLYPHS = {"\u2757": "HEAVY EXCLAMATION MARK SYMBOL", "\u26a0\ufe0f": "WA
 
 
 def served_notebooks() -> list[Path]:
-    """The notebooks the course server shows (lessons and the self-assessment)."""
-    name = MANIFEST.self_assessment.assessment
-    return [modules_dir() / m.notebook for m in MANIFEST.modules] + [assessments_dir() / name / f"{name}.ipynb"]
+    """The notebooks the course server shows (lessons, the self-assessment, the practice exam)."""
+    names = [MANIFEST.self_assessment.assessment, MANIFEST.practice_exam.assessment]
+    return [modules_dir() / m.notebook for m in MANIFEST.modules] + [assessments_dir() / n / f"{n}.ipynb" for n in names]
 
 
 def learner_notebooks() -> list[Path]:

@@ -79,7 +79,8 @@ class Page:
         if notices or self.error:
             self._display(self._notice(notices + ([self.error] if self.error else [])))
         self.progress: PageProgress | None = None
-        if self.bank is not None and len(self.bank.ids):
+        # (a page of one item, such as the practice exam, says nothing by counting it)
+        if self.bank is not None and len(self.bank.ids) > 1:
             self.progress = PageProgress(self.bank, self.store)
             self._display(self.progress)
         # A preheated page is built now, before the learner's request, and shows
