@@ -133,10 +133,25 @@ class Worker:
         _kill_all(self.process, self.token)
 
 
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def _kernel_did_not_start(result: dict) -> bool:
+    text = f"{result.get('error') or ''}\n{result.get('log') or ''}"
+    return any(failure in text for failure in KERNEL_START_FAILURES)
+
+
 def grade_one(*, worker: Worker, trainer: TrainerDir, assessment: str, student: str, force: bool,
               time_limit: float) -> tuple[Outcome, bool]:
-    """Grade one submission; return how it went and whether the worker is still usable."""
+    """Grade one submission; return how it went and whether the worker is still usable.
+
+    A kernel that dies before it answers (jupyter_client can hand two kernels
+    started at the same moment the same ports) is a failure of the machine,
+    not of the submission: it is graded once more, from a fresh staging copy.
+    """
     result = worker.grade(assessment, student, force, time_limit)
+    if result is not None and not result.get("success") and _kernel_did_not_start(result):
+        result = worker.grade(assessment, student, True, time_limit)
     graded = trainer.format_path("autograded", student, assessment)
     if result is None:
         worker.kill()

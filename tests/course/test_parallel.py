@@ -73,3 +73,32 @@ def test_grading_workers_run_under_a_memory_limit(tmp_path):
         assert line.split()[3] == str(700 * 1024 * 1024), line
     finally:
         worker.kill()
+
+
+def test_a_kernel_that_dies_before_it_starts_is_given_one_more_try(tmp_path):
+    """jupyter_client can hand two kernels started at once the same ports; one
+    dies before replying to kernel_info. That learner is graded again."""
+    from types import SimpleNamespace
+
+    from peer_course.grading.parallel import grade_one
+    from peer_course.grading.trainer_dir import TrainerDir
+
+    died = {"success": False, "error": "", "log": "[ERROR] Error occurred while starting new kernel client: "
+            "Kernel died before replying to kernel_info"}
+    calls = []
+
+    def grade(assessment, student, force, time_limit):
+        calls.append(force)
+        return died if len(calls) == 1 else {"success": True, "log": "", "error": "", "notes": []}
+
+    worker = SimpleNamespace(grade=grade, process=SimpleNamespace(poll=lambda: None))
+    trainer = TrainerDir(tmp_path)
+    outcome, alive = grade_one(worker=worker, trainer=trainer, assessment="a", student="p01", force=False,
+                               time_limit=60)
+    assert outcome.ok and alive and calls == [False, True]
+    calls.clear()
+    broken = {"success": False, "error": "ValueError: a broken notebook", "log": "", "notes": []}
+    worker.grade = lambda *a: calls.append(1) or broken
+    outcome, _ = grade_one(worker=worker, trainer=trainer, assessment="a", student="p01", force=False,
+                           time_limit=60)
+    assert not outcome.ok and calls == [1]  # any other failure is reported, not retried
