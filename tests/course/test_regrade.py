@@ -23,7 +23,7 @@ import re
 
 import pytest
 
-from tests.support.cohort import PRC, after_key_change, all_right, hand_in, set_key, small_cohort
+from tests.support.cohort import gradebook_url, PRC, after_key_change, all_right, hand_in, set_key, small_cohort
 
 from peer_course.cli import main
 from peer_course.grading import freshness
@@ -42,10 +42,7 @@ HELD = (f"{PRC}: feedback for 2 learner(s) cannot be released: their submissions
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def cohort(request, tmp_path_factory):
-    db_url = None
-    if request.param == "postgresql":
-        _, create_database = request.getfixturevalue("postgres_server")
-        db_url = create_database()
+    db_url = gradebook_url(request)
     course, expected = small_cohort(tmp_path_factory.mktemp(f"regrade-{request.param}"), submitters=LEARNERS,
                                     others=["p04"], db_url=db_url, with_secret=THROUGH_EXCHANGE)
     # the gradebook is the one asked for, and only there

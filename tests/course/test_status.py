@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from tests.support.cohort import PRC, small_cohort, submit
+from tests.support.cohort import gradebook_url, PRC, small_cohort, submit
 
 from peer_course.cli import main
 from peer_course.grading.gradebook import open_gradebook
@@ -26,10 +26,7 @@ SELF = "core-competencies-self-assessment"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def cohort(request, tmp_path_factory):
-    db_url = None
-    if request.param == "postgresql":
-        _, create_database = request.getfixturevalue("postgres_server")
-        db_url = create_database()
+    db_url = gradebook_url(request)
     # p01 and p02 handed in through the exchange (nbgrader submit's secret), p03 did not
     course, _ = small_cohort(tmp_path_factory.mktemp(f"status-{request.param}"),
                              submitters=["p01", "p02", "p03", "dee-no-file"],

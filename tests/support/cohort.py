@@ -276,3 +276,12 @@ def after_key_change(course: Path, name: str, item: str, now: dict[str, float], 
             choice = None  # nothing usable: 0 either way
         wanted[learner] = round(score - (choice == old) + (choice == new), 4)
     return wanted
+
+
+def gradebook_url(request) -> str | None:
+    """For a fixture parametrized over ``sqlite`` and ``postgresql``: None (the
+    folder's own SQLite gradebook), or a fresh database on the test PostgreSQL server."""
+    if request.param != "postgresql":
+        return None
+    _, create_database = request.getfixturevalue("postgres_server")
+    return create_database()
