@@ -5,7 +5,9 @@ The lessons, item banks, manifest and assessments live once, in
 install (``pip install .``, a wheel, a hosting image) copies them into
 ``peer_widgets/content/``, where :mod:`peer_widgets.content` finds them; an
 editable install reads them from the checkout and copies nothing. Everything
-else about the package is in ``pyproject.toml``.
+else about the package is in ``pyproject.toml``. The same step compiles each
+interface translation (``locale/<lang>/LC_MESSAGES/peer_widgets.po``) into
+the ``.mo`` the package reads, as ``pybabel compile`` does.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ class build_py_with_content(build_py):
     def run(self) -> None:
         super().run()
         if getattr(self, "editable_mode", False):
-            return
+            return  # an editable install compiles its catalogues on first use (peer_widgets.i18n)
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        for po in (ROOT / "widgets" / "locale").glob("*/LC_MESSAGES/*.po"):
+            mo = Path(self.build_lib) / "peer_widgets" / po.relative_to(ROOT / "widgets").with_suffix(".mo")
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source, locale=po.parent.parent.name))
         target = Path(self.build_lib) / "peer_widgets" / "content"
         for folder in CONTENT:
             shutil.rmtree(target / folder, ignore_errors=True)

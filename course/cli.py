@@ -24,7 +24,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from peer_course.serving.serve import default_workspace, serve
 
     return serve(workspace=Path(args.workspace) if args.workspace else default_workspace(),
-                 port=args.port, open_browser=not args.no_browser, shared=args.shared)
+                 port=args.port, open_browser=not args.no_browser, shared=args.shared, language=args.lang)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -55,6 +55,16 @@ def cmd_author(args: argparse.Namespace) -> int:
     path = author_assessment(args.draft, out)
     print(f"Wrote {path} and {path.parent / 'items.yaml'} (keys are only in the notebook's hidden tests).")
     return 0
+
+
+def cmd_messages(args: argparse.Namespace) -> int:
+    from peer_course.authoring.messages import update
+
+    missing = update()
+    print("Updated widgets/locale/peer_widgets.pot and each language's catalogue.")
+    for language, messages in missing.items():
+        print(f"{language}: {len(messages)} message(s) to translate" + "".join(f"\n  {m!r}" for m in messages))
+    return 1 if any(missing.values()) else 0
 
 
 def cmd_student_versions(args: argparse.Namespace) -> int:
@@ -268,12 +278,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", help="the learner's course folder (default: $PEER_COURSE_WORKSPACE or ~/peer-course)")
     p.add_argument("--shared", action="store_true",
                    help="one server for many learners: each browser keeps its own answers")
+    from peer_widgets.translations import LANGUAGES
+
+    p.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+                   help="the course's language until a learner chooses one on a page (default: $PEER_COURSE_LANG "
+                        "or en); " + ", ".join(f"{code} {name}" for code, name in LANGUAGES.items()))
 
     add("validate", cmd_validate, "Check the manifest, every item bank, lesson and assessment.")
 
     p = add("author", cmd_author, "Make an nbgrader assessment from a draft item bank that holds keys.")
     p.add_argument("draft", help="the draft (YAML, mode: graded, with keys); keep it out of the repository")
     p.add_argument("--out", help="output folder (default: assessments/<id>/)")
+
+    add("messages", cmd_messages, "Update the interface's message template and every language's catalogue; "
+                                  "list what is still to translate.")
 
     add("student-versions", cmd_student_versions,
         "Make the student version (no keys) of every assessment into the content's released/ folder.")

@@ -6,7 +6,7 @@ Format (``schema_version`` 1)::
       "schema_version": 1,
       "items": {
         "<item id>": {"value": <answer>, "answered_at": "<UTC ISO 8601>", "attempts": <int>,
-                      "checked": true, "variant": "v2"}
+                      "checked": true, "variant": "v2", "language": "es"}
       }
     }
 
@@ -14,7 +14,8 @@ Format (``schema_version`` 1)::
 (optional) says the saved answer is the one last checked, so its feedback is
 shown again after a reload; ``variant`` (optional) names the version of a
 graded item the learner was shown and answered, which grading scores against
-(none: the item's first version).
+(none: the item's first version); ``language`` (optional) the language the
+answer was given in (none: English), for item statistics per language.
 
 Everything that reads or writes this file (the learner's store, grading,
 reports, download and restore) goes through :func:`parse`, :func:`read` and

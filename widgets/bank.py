@@ -292,8 +292,11 @@ def _build(path: Path, data: dict) -> ItemBank:
     )
 
 
-def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
-    """Load and validate one item bank.
+def load_bank(path: str | Path, *, draft: bool = False, language: str | None = None) -> ItemBank:
+    """Load and validate one item bank, in ``language`` (default: the current
+    one, see :mod:`peer_widgets.i18n`): its words come from the bank's overlay
+    in that language when there is one (:mod:`peer_widgets.translations`),
+    everything else from the bank itself.
 
     ``draft=True`` reads an assessment author's draft: a graded bank that
     still holds its keys (and may hold an ``intro`` and ``development_plan: true``), from which
@@ -317,6 +320,11 @@ def load_bank(path: str | Path, *, draft: bool = False) -> ItemBank:
         data = {k: v for k, v in data.items() if k not in ("intro", "development_plan")}
     _schema_error(path, data, None if draft else text)
     _check_rationales(path, data, draft=draft)
+    if not draft:
+        from peer_widgets.i18n import current_language
+        from peer_widgets.translations import BANK_TEXT, read_overlay, translate
+
+        data = translate(data, read_overlay(path, language or current_language()), BANK_TEXT)
     bank = _build(path, data)
     _check_rules(path, bank, draft=draft)
     return bank

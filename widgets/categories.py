@@ -27,11 +27,20 @@ class Category:
         return f"{self.number}. {self.name}"
 
 
-@lru_cache(maxsize=1)
-def framework() -> tuple[str, tuple[Category, ...]]:
-    """Return the framework's name and its categories, in order."""
+def framework(language: str | None = None) -> tuple[str, tuple[Category, ...]]:
+    """Return the framework's name and its categories, in order, in ``language``
+    (default: the current one)."""
+    from peer_widgets.i18n import current_language
+
+    return _framework(language or current_language())
+
+
+@lru_cache(maxsize=4)
+def _framework(language: str) -> tuple[str, tuple[Category, ...]]:
+    from peer_widgets.translations import COMPETENCY_TEXT, read_overlay, translate
+
     with DATA_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = translate(yaml.safe_load(handle), read_overlay(DATA_FILE, language), COMPETENCY_TEXT)
     categories = tuple(
         Category(c["id"], c["number"], c["name"], tuple(c["statements"])) for c in data["categories"]
     )

@@ -45,10 +45,20 @@ class Framework:
         raise KeyError(entry_id)
 
 
-@lru_cache(maxsize=1)
-def frameworks() -> tuple[Framework, ...]:
-    """The tagging frameworks, in :data:`TAG_FIELDS` order."""
-    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+def frameworks(language: str | None = None) -> tuple[Framework, ...]:
+    """The tagging frameworks, in :data:`TAG_FIELDS` order, in ``language``
+    (default: the current one; ids are the same in every language)."""
+    from peer_widgets.i18n import current_language
+
+    return _frameworks(language or current_language())
+
+
+@lru_cache(maxsize=4)
+def _frameworks(language: str) -> tuple[Framework, ...]:
+    from peer_widgets.translations import FRAMEWORK_TEXT, read_overlay, translate
+
+    data = translate(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), read_overlay(DATA_FILE, language),
+                     FRAMEWORK_TEXT)
     return tuple(
         Framework(field, data[field]["name"], data[field]["short"], " ".join(data[field]["about"].split()),
                   tuple(Entry(e["id"], e["name"]) for e in data[field]["entries"]))

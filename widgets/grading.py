@@ -19,6 +19,8 @@ number, gives *full marks* when there is no result or a non-numeric one, and
 
 A keyed helper also takes the item's ``rationale`` (why the key is right), kept
 beside the key for the learner's feedback after grading; it is never printed.
+A rationale in several languages is a mapping (``{"en": "...", "es": "..."}``);
+the learner's feedback shows the one in their language.
 
 An item with parallel versions (variants) carries each other version's key
 and rationale in the same call: ``variants={"v2": {"key": "c", "rationale":
@@ -191,7 +193,8 @@ def score_item(item_id: str, *, key: Any = None, folder: str | Path | None = Non
 def _scorer(kind: type[ItemKind], doc: str, *, keyed: bool) -> Callable[..., float]:
     if keyed:
         def score(item_id: str, *, key: Any, folder: str | Path | None = None, bank: str = BANK_FILE,
-                  rationale: str | None = None, variants: dict[str, dict[str, Any]] | None = None) -> float:
+                  rationale: str | dict[str, str] | None = None,
+                  variants: dict[str, dict[str, Any]] | None = None) -> float:
             # ``rationale`` sits beside the key for the learner's feedback
             # (peer_course.grading.feedback reads it from this call); never printed.
             # ``variants`` holds each other version's key and rationale the same way.

@@ -71,8 +71,9 @@ class Manifest:
         raise KeyError(module_id)
 
 
-def load_manifest(path: str | Path | None = None) -> Manifest:
-    """Load and validate the manifest.
+def load_manifest(path: str | Path | None = None, *, language: str | None = None) -> Manifest:
+    """Load and validate the manifest, its titles and objectives in ``language``
+    (default: the current one; see :mod:`peer_widgets.translations`).
 
     Raises
     ------
@@ -116,6 +117,10 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
             if category not in known:
                 raise ManifestError(f"{path}: module '{raw['id']}': field 'categories': unknown category "
                                     f"'{category}'; use one of: {', '.join(sorted(known))}")
+    from peer_widgets.i18n import current_language
+    from peer_widgets.translations import MANIFEST_TEXT, read_overlay, translate
+
+    data = translate(data, read_overlay(path, language or current_language()), MANIFEST_TEXT)
     modules = tuple(
         Module(
             id=m["id"], number=m["number"], title=m["title"], notebook=m["notebook"], bank=m["bank"],

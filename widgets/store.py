@@ -32,6 +32,7 @@ from typing import Any, Iterator
 from peer_widgets import answers
 from peer_widgets.answers import FILE_NAME, SCHEMA_VERSION, validate_document
 from peer_widgets.errors import PeerCourseError
+from peer_widgets.i18n import current_language
 from peer_widgets.i18n import gettext as _
 
 __all__ = ["FILE_NAME", "SCHEMA_VERSION", "ResponseStore", "StoreError", "default_path", "private_store",
@@ -258,6 +259,11 @@ class ResponseStore:
                 # Grading scores the answer against the version the learner saw.
                 if variant is not None or isinstance(previous.get("variant"), str):
                     record["variant"] = variant if variant is not None else previous["variant"]
+                # The language the answer was given in, for item statistics per
+                # language (absent: English, the source language).
+                language = previous.get("language") if unchanged else current_language()
+                if isinstance(language, str) and language != "en":
+                    record["language"] = language
                 items[item_id] = record
                 self._write_file(items)
                 self._items = items

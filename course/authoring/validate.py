@@ -21,13 +21,18 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from peer_course.authoring.scoring import (  # noqa: F401
+    ScoringCell,
+    _hidden_call,
+    _is_rationale,
+    scoring_cells,
+)
 from peer_widgets.bank import ItemBank, ItemBankError, load_bank
-from peer_widgets.kinds import kind_of
 from peer_widgets.content import assessments_dir, modules_dir
+from peer_widgets.kinds import kind_of
 from peer_widgets.manifest import ManifestError, load_manifest
 
 SHOW_CALL = re.compile(r"page\.show\(([^)]*)\)")
@@ -47,55 +52,6 @@ def _outputs(path: Path, notebook: nbformat.NotebookNode) -> list[str]:
     return [f"{path}: cell {i + 1} has stored outputs; clear them before committing"
             for i, cell in enumerate(notebook.cells)
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))]
-
-
-@dataclass(frozen=True)
-class ScoringCell:
-    """An autograder-test cell, read without running it: what it scores and how."""
-
-    grade_id: str
-    item_id: str
-    kind: str  # the item's type, from the items.yaml beside the notebook
-    points: float
-    key: object
-    #: Each other version's key and rationale: ``{"v2": {"key": ..., "rationale": ...}}``.
-    variants: dict = field(default_factory=dict)
-    #: Why the key is right (shown in the learner's feedback after grading).
-    rationale: str | None = None
-
-
-def scoring_cells(notebook_path: Path) -> tuple[list[ScoringCell], float]:
-    """The scoring cells of a source assessment notebook, and its task (trainer-graded) points.
-
-    For trainer tooling and tests that need the keys; never for anything a learner receives.
-    """
-    bank_path = Path(notebook_path).with_name("items.yaml")
-    kinds = {item.id: item.type for item in load_bank(bank_path)} if bank_path.is_file() else {}
-    cells, task_points = [], 0.0
-    for cell in nbformat.read(notebook_path, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("task"):
-            task_points += float(meta["points"])
-        if not (meta.get("grade") and cell.cell_type == "code" and not meta.get("solution")):
-            continue
-        call = _hidden_call(cell.source)
-        if call is None or not call.args:
-            continue
-        keywords = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        item_id = ast.literal_eval(call.args[0])
-        cells.append(ScoringCell(meta.get("grade_id", ""), item_id, kinds.get(item_id, ""),
-                                 float(meta.get("points", 0)), keywords.get("key"),
-                                 keywords.get("variants") or {}, keywords.get("rationale")))
-    return cells, task_points
-
-
-def _hidden_call(source: str) -> ast.Call | None:
-    """The scoring call of an autograder-test cell (its last expression)."""
-    code = "\n".join(line for line in source.splitlines() if "HIDDEN TESTS" not in line)
-    tree = ast.parse(code)
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and isinstance(tree.body[-1].value, ast.Call):
-        return tree.body[-1].value
-    return None
 
 
 def _variant_problems(notebook_path: Path, item, versions: object) -> list[str]:
@@ -118,9 +74,9 @@ def _variant_problems(notebook_path: Path, item, versions: object) -> list[str]:
             "key", "every version needs its key")
         if problem is not None:
             problems.append(f"{where}.{variant_id}.{problem[0]}': {problem[1]}")
-        if not isinstance(spec.get("rationale"), str) or not spec["rationale"].strip():
+        if not _is_rationale(spec.get("rationale")):
             problems.append(f"{where}.{variant_id}.rationale': write why this version's key is right, as one "
-                            "sentence citing the lesson section")
+                            "sentence citing the lesson section (or one per language: {\"en\": ..., \"es\": ...})")
     return problems
 
 
@@ -178,9 +134,10 @@ def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
             if not kind.keyed:
                 problems.append(f"{notebook_path}: item '{item_id}': field 'rationale': only questions with a "
                                 "key can have a rationale")
-            elif not isinstance(rationale, str) or not rationale.strip():
+            elif not _is_rationale(rationale):
                 problems.append(f"{notebook_path}: item '{item_id}': field 'rationale': write it as one "
-                                "sentence of text, such as \"Module 1, 'What peers do not do': ...\"")
+                                "sentence of text, such as \"Module 1, 'What peers do not do': ...\" (or one "
+                                "per language: {\"en\": ..., \"es\": ...})")
             if "HIDDEN TESTS" not in cell.source:
                 problems.append(f"{notebook_path}: item '{item_id}': the rationale is outside the hidden tests "
                                 "region")
@@ -252,4 +209,7 @@ def validate_course() -> list[str]:
         if ids:
             problems += untagged(load_bank(assessments_dir() / name / "items.yaml"))
         register(ids, str(assessments_dir() / name / "items.yaml"))
+    from peer_course.authoring.translated import translation_problems
+
+    problems += translation_problems()
     return problems

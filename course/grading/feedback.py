@@ -36,6 +36,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from peer_widgets import answers
 from peer_widgets.i18n import gettext as _
+from peer_widgets.i18n import speaking
 
 SCORE_LINE = re.compile(r"^(?P<item>[\w.-]+): 0 of [\d.]+ points: (?P<reason>.+)$")
 CENTS = Decimal("0.01")
@@ -52,9 +53,11 @@ def fmt(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def rationale_of(source: str, variant: str | None = None) -> str | None:
+def rationale_of(source: str, variant: str | None = None, language: str = "en") -> str | None:
     """The ``rationale="..."`` of a test cell's scoring call, if it has one; for
-    another version of the item, that version's (``variants={"v2": {...}}``)."""
+    another version of the item, that version's (``variants={"v2": {...}}``).
+    A rationale in several languages (``rationale={"en": "...", "es": "..."}``)
+    gives ``language``'s, else the English."""
     code = "\n".join(line for line in source.splitlines() if "HIDDEN TESTS" not in line)
     try:
         tree = ast.parse(code)
@@ -73,9 +76,20 @@ def rationale_of(source: str, variant: str | None = None) -> str | None:
                 found = spec.get("rationale") if isinstance(spec, dict) else None
             else:
                 found = words.get("rationale")
+            if isinstance(found, dict):
+                found = found.get(language) or found.get("en")
             if isinstance(found, str):
                 return found
     return None
+
+
+def learner_language(records: dict[str, Any]) -> str:
+    """The language the learner chose (remembered in their answers), else English."""
+    from peer_widgets.pages.language import LANGUAGE_RECORD
+    from peer_widgets.translations import LANGUAGES
+
+    value = (records.get(LANGUAGE_RECORD) or {}).get("value")
+    return value if value in LANGUAGES else "en"
 
 
 def zero_reason(cell: Any, item_id: str) -> str | None:
@@ -158,11 +172,12 @@ def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
     ``GetGrades`` (scores in each cell's nbgrader metadata)."""
     from peer_widgets.bank import load_bank
 
-    bank = load_bank(folder / "items.yaml")
     try:
         records = answers.read(folder / answers.FILE_NAME)
     except (OSError, answers.AnswersFileError):
         records = {}
+    language = learner_language(records)
+    bank = load_bank(folder / "items.yaml", language=language)
     rows = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -179,7 +194,7 @@ def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
         row = {"id": item_id, "question": question, "answer": answer_text(item, record),
                "score": clean(meta.get("score")), "points": clean(meta.get("points"))}
         if cell.cell_type == "code":
-            row["rationale"] = rationale_of(cell.source, None if item is first else item.variant)
+            row["rationale"] = rationale_of(cell.source, None if item is first else item.variant, language)
             row["reason"] = zero_reason(cell, item_id) if row["score"] == 0 else None
         if meta.get("comment"):
             row["comment"] = str(meta["comment"])
@@ -192,8 +207,14 @@ class LearnerFeedback(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        title, rows = feedback_rows(nb, folder)
-        table = nbformat.v4.new_raw_cell(render_table(title, rows))
+        try:
+            language = learner_language(answers.read(folder / answers.FILE_NAME))
+        except (OSError, answers.AnswersFileError):
+            language = "en"
+        # In the learner's language: its words, its questions and its explanations.
+        with speaking(language):
+            title, rows = feedback_rows(nb, folder)
+            table = nbformat.v4.new_raw_cell(render_table(title, rows))
         table.metadata["raw_mimetype"] = "text/html"
         table.metadata["format"] = "text/html"
         nb.cells = [table]

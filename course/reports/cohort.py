@@ -30,6 +30,7 @@ from __future__ import annotations
 import pandas as pd
 from peer_course.reports import item_stats
 from peer_course.reports.data import SUPERVISOR_PREFIX, CohortData, knowledge_items
+from peer_widgets.translations import SOURCE_LANGUAGE
 
 SUPPORT_SCORE = 0.6
 SUPPORT_GAP = 1.0
@@ -106,10 +107,15 @@ def item_table(data: CohortData, learners: list[str]) -> pd.DataFrame:
     a version that works differently from its twin shows up on its own row."""
     knowledge = knowledge_items(data.items)
     scores = data.scores[data.scores["student"].isin(learners)]
-    answered = data.responses[["student", "assessment", "item", "variant"]]
+    answered = data.responses[["student", "assessment", "item", "variant", "language"]]
     scores = scores.merge(answered, on=["student", "assessment", "item"], how="left")
     single = scores["item"].map(dict(zip(knowledge["item"], knowledge["versions"]))).fillna(1) <= 1
     scores["variant"] = scores["variant"].where(scores["variant"].notna(), single.map({True: "v1", False: UNRECORDED}))
+    # An unanswered item has no language; it counts with the learner's own.
+    chosen = data.submissions.set_index(["student", "assessment"])["language"]
+    fallback = pd.Series([chosen.get((s, a), SOURCE_LANGUAGE) for s, a in zip(scores["student"], scores["assessment"])],
+                         index=scores.index, dtype=object)
+    scores["language"] = scores["language"].where(scores["language"].notna(), fallback)
     frames = []
     for name, bank in knowledge.groupby("assessment", sort=False):
         rows = scores[(scores["assessment"] == name) & scores["item"].isin(bank["item"])]
@@ -117,17 +123,21 @@ def item_table(data: CohortData, learners: list[str]) -> pd.DataFrame:
             continue
         # One column per item version: a learner has a score in exactly one
         # version of each item, so the rest-of-test score is still their total.
-        rows = rows.assign(column=rows["item"] + " " + rows["variant"])
+        # One column per item version and language: a learner has a score in
+        # exactly one of each item's columns, so the rest-of-test score is still
+        # their total, and a translation that works differently shows up.
+        rows = rows.assign(column=rows["item"] + " " + rows["variant"] + " " + rows["language"])
         wide = rows.pivot_table(index="student", columns="column", values="score", aggfunc="sum")
         order = {item: place for place, item in enumerate(bank["item"])}
-        labels = rows.drop_duplicates("column").set_index("column")[["item", "variant"]]
-        columns = sorted(wide.columns, key=lambda c: (order[labels.at[c, "item"]], labels.at[c, "variant"]))
+        labels = rows.drop_duplicates("column").set_index("column")[["item", "variant", "language"]]
+        columns = sorted(wide.columns, key=lambda c: (order[labels.at[c, "item"]], labels.at[c, "variant"],
+                                                      labels.at[c, "language"]))
         points = dict(zip(bank["item"], bank["points"]))
         stats = item_stats.item_statistics(wide[columns], {c: points[labels.at[c, "item"]] for c in columns})
         stats = stats.rename(columns={"item": "column"}).merge(labels, left_on="column", right_index=True)
         frames.append(stats.merge(bank[["item", "assessment", "type", "category"]], on="item"))
-    columns = ["assessment", "item", "variant", "type", "category", "n", "max_points", "facility", "discrimination",
-               "review"]
+    columns = ["assessment", "item", "variant", "language", "type", "category", "n", "max_points", "facility",
+               "discrimination", "review"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
@@ -171,8 +181,12 @@ def build_report(data: CohortData) -> dict[str, pd.DataFrame]:
     subs = data.submissions[data.submissions["student"].isin(learners)]
     summary = pd.DataFrame({"student": pd.Series(learners, dtype=object)}).merge(data.learners, on="student", how="left").fillna("")
     counts = subs.groupby("student").size().rename("assessments_submitted")
+    # The language(s) each learner worked in, as they last chose it per assessment.
+    languages = subs.groupby("student")["language"].agg(lambda used: ", ".join(sorted(set(used)))).rename("language")
     totals = categories.groupby("student")[["score", "max_score", "answered", "items"]].sum()
-    summary = summary.merge(counts, on="student", how="left").merge(totals, on="student", how="left")
+    summary = summary.merge(counts, on="student", how="left").merge(languages, on="student", how="left")
+    summary = summary.merge(totals, on="student", how="left")
+    summary["language"] = summary["language"].fillna("")
     summary["assessments_submitted"] = summary["assessments_submitted"].fillna(0).astype(int)
     summary["score_pct"] = _ratio(summary["score"], summary["max_score"])
     summary["completion"] = _ratio(summary["answered"], summary["items"])

@@ -24,21 +24,23 @@ from peer_widgets import answers
 from peer_widgets.bank import load_bank
 from peer_widgets.items import Item, ItemBank
 from peer_widgets.kinds import kind_named, kind_of
+from peer_widgets.translations import LANGUAGES, SOURCE_LANGUAGE
 
 SUPERVISOR_PREFIX = "supervisor--"
 
 LEARNER_COLUMNS = ["student", "first_name", "last_name", "email"]
 ITEM_COLUMNS = ["assessment", "item", "type", "category", "points", "scale", "versions"]
 SCORE_COLUMNS = ["student", "assessment", "item", "score", "max_score"]
-SUBMISSION_COLUMNS = ["student", "assessment", "timestamp", "score", "max_score"]
-RESPONSE_COLUMNS = ["student", "assessment", "item", "variant", "rating", "comment", "text"]
+SUBMISSION_COLUMNS = ["student", "assessment", "timestamp", "score", "max_score", "language"]
+RESPONSE_COLUMNS = ["student", "assessment", "item", "variant", "language", "rating", "comment", "text"]
 
 
 @dataclass
 class CohortData:
     """Everything a report needs. ``responses`` has one row per saved answer
-    (the ``variant`` answered, ``rating``/``comment`` for ratings, ``text`` for
-    a shared reflection);
+    (the ``variant`` answered and the ``language`` it was answered in,
+    ``rating``/``comment`` for ratings, ``text`` for a shared reflection);
+    each submission's ``language`` is the one its learner last chose;
     its ``student`` may be a supervisor id."""
 
     learners: pd.DataFrame
@@ -102,9 +104,18 @@ def response_rows(student: str, assessment: str, records: dict, items: dict[str,
             continue
         item = items[item_id]
         variant = record.get("variant") if isinstance(record.get("variant"), str) else item.variant
+        language = record.get("language") if record.get("language") in LANGUAGES else SOURCE_LANGUAGE
         rows.append({"student": student, "assessment": assessment, "item": item_id, "variant": variant,
-                     **kind_of(item).report_fields(item, record["value"])})
+                     "language": language, **kind_of(item).report_fields(item, record["value"])})
     return rows
+
+
+def remembered_language(records: dict) -> str:
+    """The language a learner last chose, from their answers (English if none)."""
+    from peer_widgets.pages.language import LANGUAGE_RECORD
+
+    value = (records.get(LANGUAGE_RECORD) or {}).get("value") if isinstance(records, dict) else None
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
 
 
 def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> CohortData:
@@ -139,6 +150,7 @@ def load_cohort(course_dir: Path, *, assessments: list[str] | None = None) -> Co
         path = trainer.format_path("submitted", row["student"], row["assessment"]) / answers.FILE_NAME
         bank_items = {item.id: item for item in banks[row["assessment"]]}
         records, problem = read_responses(path)
+        row["language"] = remembered_language(records)
         if problem is not None:
             problems.append(f"{row['student']}: {row['assessment']}: {problem}; their answers are left out")
         responses += response_rows(row["student"], row["assessment"], records, bank_items)

@@ -122,16 +122,18 @@ def render_report(tables: dict[str, pd.DataFrame], *, title: str = "Cohort repor
                                 ("support_reasons", "Why", "")], limit=row_limit))
     body.append("<h2>Learners</h2>")
     body.append(table(learners, [("student", "Learner", ""), ("first_name", "First name", ""),
-                                 ("last_name", "Last name", ""), ("assessments_submitted", "Assessments submitted", ""),
+                                 ("last_name", "Last name", ""), ("language", "Language", ""),
+                                 ("assessments_submitted", "Assessments submitted", ""),
                                  ("score_pct", "Knowledge score", "pct"), ("completion", "Completion", "pct"),
                                  ("support_reasons", "May need support", "")], flag="needs_support", limit=row_limit))
     body.append("<h2>Item statistics</h2>")
     body.append(f'<p class="note">Highlighted items are flagged for review: facility below '
                 f"{item_stats.LOW_FACILITY:g} or above {item_stats.HIGH_FACILITY:g}, or discrimination below "
-                f"{item_stats.LOW_DISCRIMINATION:g}.</p>")
+                f"{item_stats.LOW_DISCRIMINATION:g}. Each version of an item and each language it was answered "
+                "in (en English, es Spanish) has its own row, so a translation that works differently shows.</p>")
     flagged_items = items.assign(flag=items["review"] != "")
     body.append(table(flagged_items, [("assessment", "Assessment", ""), ("item", "Item", ""),
-                                      ("variant", "Version", ""), ("type", "Type", ""),
+                                      ("variant", "Version", ""), ("language", "Language", ""), ("type", "Type", ""),
                                       ("category", "Category", ""), ("n", "Learners", ""),
                                       ("facility", "Facility index", "num"),
                                       ("discrimination", "Discrimination index", "num"), ("review", "Review", "")],

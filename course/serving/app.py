@@ -69,30 +69,49 @@ def setting_the_xsrf_cookie(handler_class: type) -> type:
 
 
 class ToCourseHome(tornado.web.RequestHandler):
-    """The server root and Voila's file listing open the course home."""
+    """The server root and Voila's file listing open the course home, in the
+    learner's language: the one they last chose (remembered in their answers,
+    see :mod:`peer_widgets.pages.language`), else the course's default."""
 
-    def initialize(self, url: str):
-        self.url = url
+    def initialize(self, server_url: str, workspace: str):
+        self.server_url = server_url
+        self.workspace = Path(workspace)
+
+    def answers_folder(self) -> Path | None:
+        """The folder of the learner's answers (the shared server's is per browser)."""
+        return self.workspace
 
     def get(self, *args):
-        self.redirect(self.url)
+        from jupyter_server.utils import url_path_join
+        from peer_widgets.i18n import current_language
+        from peer_widgets.pages.language import page_name, remembered_language
+        from peer_widgets.store import ResponseStore
+
+        folder = self.answers_folder()
+        chosen = None
+        if folder is not None and (folder / "responses.json").is_file():
+            chosen = remembered_language(ResponseStore(folder / "responses.json", read_only=True))
+        home = page_name(HOME, chosen or current_language())
+        if not (self.workspace / home).is_file():
+            home = HOME
+        self.set_header("Cache-Control", "no-store")
+        self.redirect(url_path_join(self.server_url, "voila/render", home))
 
     head = get
 
 
-def course_handlers(handlers: list, server_url: str) -> list:
+def course_handlers(handlers: list, server_url: str, workspace: str = ".",
+                    home: type = ToCourseHome) -> list:
     """Voila's ``handlers`` with notebook pages setting the XSRF cookie and the
-    server root sent to the course home."""
-    from jupyter_server.utils import url_path_join
+    server root sent to the course home (by ``home``)."""
     from voila.handler import VoilaHandler
     from voila.treehandler import VoilaTreeHandler
 
-    home = url_path_join(server_url, "voila/render", HOME)
     changed = []
     for rule in handlers:
         pattern, handler, *rest = rule
         if isinstance(handler, type) and issubclass(handler, VoilaTreeHandler):
-            handler, rest = ToCourseHome, [{"url": home}]
+            handler, rest = home, [{"server_url": server_url, "workspace": workspace}]
         elif isinstance(handler, type) and issubclass(handler, VoilaHandler):
             handler = setting_the_xsrf_cookie(handler)
         changed.append((pattern, handler, *rest))
@@ -107,11 +126,17 @@ def speak_the_learners_language(config) -> None:
     nbconvert's own ``language_code`` setting (which takes ISO 639-1 codes, so
     ``pt_BR`` is written ``pt``).
     """
-    from peer_widgets.i18n import language_tag, page_template_strings
+    from peer_widgets.i18n import language_tag, page_template_strings, speaking
+    from peer_widgets.translations import LANGUAGES
 
     resources = config.VoilaConfiguration.resources
     resources = dict(resources) if isinstance(resources, dict) else {}
     resources["peer_course"] = page_template_strings()
+    languages = {}
+    for language in LANGUAGES:
+        with speaking(language):
+            languages[language] = page_template_strings()
+    resources["peer_course_languages"] = languages
     config.VoilaConfiguration.resources = resources
     config.VoilaExporter.language_code = language_tag().split("-")[0]
 
@@ -126,8 +151,10 @@ def course_voila_class():
             super().initialize(argv)
             speak_the_learners_language(self.config)
 
+        home_handler = ToCourseHome
+
         def init_handlers(self):
-            return course_handlers(super().init_handlers(), self.server_url)
+            return course_handlers(super().init_handlers(), self.server_url, self.root_dir, self.home_handler)
 
     return CourseVoila
 

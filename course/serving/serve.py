@@ -42,6 +42,10 @@ from pathlib import Path
 
 import nbformat
 from peer_widgets.content import modules_dir
+from peer_widgets.i18n import available_languages, gettext, speaking
+from peer_widgets.pages.language import (COURSE_NAME, PAGE_TITLES, bilingual_parts, localize_links, page_name,
+                                         switch_markdown)
+from peer_widgets.translations import LANGUAGES, SOURCE_LANGUAGE, is_overlay, lesson_cells
 from peer_widgets.manifest import load_manifest
 from peer_widgets.pages.home import PRACTICE_EXAM_DIR, SELF_ASSESSMENT_DIR
 
@@ -56,10 +60,6 @@ HOME = "home.ipynb"
 FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg)$"]
 # Voila's own log (and its kernels'), kept in the course folder.
 LOG_NAME = "server.log"
-# Titles for pages that have no "# " heading of their own.
-PAGE_TITLES = {"home.ipynb": "Course home", "progress.ipynb": "My progress",
-               "crosswalk.ipynb": "How this course maps to peer certification"}
-COURSE_NAME = "Peer support course"
 # Idle kernels kept ready per preheated page (each about 50 MB), and how many
 # pages are kept ready: a fixed memory cost of about 150 MB.
 PREHEAT_POOL_SIZE = 1
@@ -73,48 +73,90 @@ def default_workspace() -> Path:
     return Path(os.environ.get("PEER_COURSE_WORKSPACE", Path.home() / "peer-course"))
 
 
-def add_home_link(notebook_path: Path) -> None:
+def add_home_link(notebook_path: Path, language: str = SOURCE_LANGUAGE) -> None:
+    """End a page in a subfolder (the self-assessment, the practice exam) with
+    links back to the course home and *My progress*, in the page's language."""
     nb = nbformat.read(notebook_path, as_version=4)
-    link = "[\u2190 Course home](../home.ipynb) \u00b7 [My progress \u2192](../progress.ipynb)"
-    if not any(cell.cell_type == "markdown" and cell.source == link for cell in nb.cells):
-        cell = nbformat.v4.new_markdown_cell(link)
-        cell["id"] = "peer-course-nav"
-        nb.cells.append(cell)
-        nbformat.write(nb, notebook_path)
+    with speaking(language):
+        words = (f"[\u2190 {gettext('Course home')}]({page_name('../home.ipynb', language)}) \u00b7 "
+                 f"[{gettext('My progress')} \u2192]({page_name('../progress.ipynb', language)})")
+    nb.cells = [cell for cell in nb.cells if cell.get("id") != "peer-course-nav"]
+    cell = nbformat.v4.new_markdown_cell(words)
+    cell["id"] = "peer-course-nav"
+    nb.cells.append(cell)
+    nbformat.write(nb, notebook_path)
 
 
-def page_title(nb: nbformat.NotebookNode, name: str) -> str:
+def page_title(nb: nbformat.NotebookNode, name: str, language: str = SOURCE_LANGUAGE) -> str:
     """The title a page shows in the browser: its first ``# `` heading (or its
-    name in :data:`PAGE_TITLES`), then the course's name."""
+    name in :data:`PAGE_TITLES`), then the course's name, in ``language``."""
+    with speaking(language):
+        course = gettext(COURSE_NAME)
+        own_title = gettext(PAGE_TITLES[name]) if name in PAGE_TITLES else None
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        for line in cell.source.splitlines():
+        text = bilingual_parts(cell.source).get(language, cell.source)
+        for line in text.splitlines():
             if line.startswith("# "):
-                return f"{line[2:].strip()} \u2013 {COURSE_NAME}"
-    own = nb.metadata.get("title") or PAGE_TITLES.get(name)
-    return f"{own} \u2013 {COURSE_NAME}" if own else COURSE_NAME
+                return f"{line[2:].strip()} \u2013 {course}"
+    own = own_title or nb.metadata.get("title")
+    return f"{own} \u2013 {course}" if own else course
 
 
-def set_page_title(notebook_path: Path) -> None:
-    """Record the page's title in its notebook metadata (the page template shows it)."""
-    nb = nbformat.read(notebook_path, as_version=4)
-    title = page_title(nb, notebook_path.name)
-    if nb.metadata.get("title") != title:
-        nb.metadata["title"] = title
-        nbformat.write(nb, notebook_path)
+def language_page(source: Path, target: Path, language: str) -> None:
+    """Write the page ``source`` in ``language`` to ``target``.
+
+    The page starts by choosing its language (and remembering it as the
+    learner's, see :mod:`peer_widgets.pages.language`) and shows the switch to
+    the same page in the other languages. A lesson's markdown comes from its
+    translation (``01-peer-role.es.yaml``, by cell id), with its links to
+    course pages going to those pages in the same language; a passage with no
+    translation stays in English, marked ``lang="en"``, rather than missing.
+    """
+    nb = nbformat.read(source, as_version=4)
+    name = page_name(source.name, SOURCE_LANGUAGE)
+    if language != SOURCE_LANGUAGE:
+        translated = lesson_cells(source, language)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown" or bilingual_parts(cell.source):
+                continue
+            if cell.get("id") in translated:
+                cell.source = localize_links(translated[cell["id"]], language)
+            else:
+                cell.source = f'<div lang="{SOURCE_LANGUAGE}">\n\n{cell.source}\n\n</div>'
+    nb.cells = [cell for cell in nb.cells if cell.get("id") not in ("peer-course-language", "peer-course-switch")]
+    choose = nbformat.v4.new_code_cell(
+        f"from peer_widgets.pages.language import use_language\nuse_language({language!r}, {target.name!r})")
+    choose["id"] = "peer-course-language"
+    switch = nbformat.v4.new_markdown_cell(switch_markdown(name, language))
+    switch["id"] = "peer-course-switch"
+    nb.cells[:0] = [choose, switch]
+    nb.metadata["peer_course"] = {"language": language}
+    nb.metadata["title"] = page_title(nb, name, language)
+    nbformat.write(nb, target)
+
+
+def language_pages(source: Path, folder: Path) -> None:
+    """Every language's page of ``source`` into ``folder`` (``x.ipynb``, ``x.es.ipynb``...)."""
+    for language in course_languages():
+        language_page(source, folder / page_name(source.name, language), language)
+
+
+def course_languages() -> list[str]:
+    """The languages the course is served in: English and each with an interface catalogue."""
+    return [language for language in LANGUAGES if language in available_languages()]
 
 
 def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) -> Path:
-    """Copy the course pages into ``workspace``; learner files are never touched."""
+    """Copy the course pages into ``workspace``, one per language; learner files are never touched."""
     from peer_course.serving.student_version import make_student_version
 
     workspace = Path(workspace).resolve()
     source = modules_dir()
     (workspace / "items").mkdir(parents=True, exist_ok=True)
     for notebook in sorted(source.glob("*.ipynb")):
-        shutil.copy2(notebook, workspace / notebook.name)
-        set_page_title(workspace / notebook.name)
+        language_pages(notebook, workspace)
     for bank in sorted((source / "items").glob("*.y*ml")):
         shutil.copy2(bank, workspace / "items" / bank.name)
     # Check every bank now, in this process: a bad one is reported before any
@@ -122,40 +164,58 @@ def prepare_workspace(workspace: str | Path, *, self_assessment: bool = True) ->
     from peer_widgets.bank import load_bank
 
     for bank in sorted((workspace / "items").glob("*.y*ml")):
-        load_bank(bank)
+        if not is_overlay(bank):
+            load_bank(bank)
     manifest = load_manifest()
-    if self_assessment and manifest.self_assessment is not None:
-        name = manifest.self_assessment.assessment
-        folder = make_student_version(name, workspace / SELF_ASSESSMENT_DIR)
-        add_home_link(folder / f"{name}.ipynb")
-        set_page_title(folder / f"{name}.ipynb")
+    extras = [(manifest.self_assessment, SELF_ASSESSMENT_DIR), (manifest.practice_exam, PRACTICE_EXAM_DIR)]
+    for extra, folder_name in extras if self_assessment else ():
+        if extra is None:
+            continue
+        folder = make_student_version(extra.assessment, workspace / folder_name)
+        subfolder_pages(folder / f"{extra.assessment}.ipynb")
         load_bank(folder / "items.yaml")
-    if self_assessment and manifest.practice_exam is not None:
-        name = manifest.practice_exam.assessment
-        folder = make_student_version(name, workspace / PRACTICE_EXAM_DIR)
-        add_home_link(folder / f"{name}.ipynb")
-        set_page_title(folder / f"{name}.ipynb")
     return workspace
+
+
+def subfolder_pages(english: Path) -> None:
+    """A page in a subfolder of the course (the self-assessment, the practice
+    exam), in every language, each ending with links back home."""
+    language_pages(english, english.parent)
+    for language in course_languages():
+        add_home_link(english.parent / page_name(english.name, language), language)
+
+
+def language_folder(folder: Path) -> None:
+    """Every page of a folder of course pages in every language, in place (for a
+    server that serves the content folder itself, as Binder does)."""
+    for notebook in sorted(folder.glob("*.ipynb")):
+        if page_name(notebook.name, SOURCE_LANGUAGE) == notebook.name:
+            language_pages(notebook, folder)
 
 
 def preheated_pages(workspace: Path, limit: int = PREHEAT_PAGES) -> list[str]:
     """The pages kept preheated, relative to ``workspace``: the first ``limit``
-    lessons, in course order, with a question the learner has not answered yet
-    (read once, as the course starts). Each lesson's ``Page(...)`` shows the
+    lessons, in course order, with a question the learner has not answered yet,
+    in the language the learner last chose (read once, as the course starts). Each lesson's ``Page(...)`` shows the
     answers saved when the learner's request arrives."""
     from peer_widgets.bank import load_bank
     from peer_widgets.store import ResponseStore
 
+    from peer_widgets.pages.language import remembered_language
+
     workspace = Path(workspace)
-    answered = ResponseStore.for_folder(workspace).items()
+    store = ResponseStore.for_folder(workspace)
+    answered = store.items()
+    language = remembered_language(store) or SOURCE_LANGUAGE
     pages = []
     for module in load_manifest().modules:
         if len(pages) >= limit:
             break
-        if not (workspace / module.notebook).is_file():
+        page = page_name(module.notebook, language)
+        if not (workspace / page).is_file():
             continue
         if any(item_id not in answered for item_id in load_bank(workspace / module.bank).ids):
-            pages.append(module.notebook)
+            pages.append(page)
     return pages
 
 
@@ -206,7 +266,9 @@ def voila_command(workspace: Path, *, port: int, open_browser: bool, shared: boo
 
 
 def home_url(port: int) -> str:
-    return f"http://localhost:{port}/voila/render/{HOME}"
+    """The course's address: the server root, which opens the home page in the
+    learner's language (the one they last chose, else the course's)."""
+    return f"http://localhost:{port}/"
 
 
 def server_answers(port: int) -> bool:
@@ -244,12 +306,17 @@ def wait_until_answering(voila: subprocess.Popen, port: int, *, log: Path, stopp
     return True
 
 
-def serve(*, workspace: Path, port: int = DEFAULT_PORT, open_browser: bool = True, shared: bool = False) -> int:
+def serve(*, workspace: Path, port: int = DEFAULT_PORT, open_browser: bool = True, shared: bool = False,
+          language: str | None = None) -> int:
     """Prepare the workspace and run Voila until interrupted; return its exit code.
 
     The course's address is printed once the server answers; Voila's own
-    messages go to ``server.log`` in the course folder.
+    messages go to ``server.log`` in the course folder. ``language`` is the
+    course's language until a learner chooses one on a page (default:
+    ``PEER_COURSE_LANG``, else English).
     """
+    if language is not None:
+        os.environ["PEER_COURSE_LANG"] = language
     print("Preparing your course folder\u2026", flush=True)
     workspace = prepare_workspace(workspace)
     print(f"Your course folder: {workspace}")

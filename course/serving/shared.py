@@ -177,13 +177,20 @@ def main(argv: list[str] | None = None) -> None:
     ``voila``) in shared mode (see the module docs)."""
     from jupyter_server.utils import url_path_join
 
-    from peer_course.serving.app import course_voila_class, use_course_template
+    from peer_course.serving.app import ToCourseHome, course_voila_class, use_course_template
 
     argv = list(sys.argv[1:] if argv is None else argv)
     workspace = Path(next(a for a in argv if not a.startswith("-")))
     use_course_template()
 
+    class ToLearnersHome(ToCourseHome):
+        def answers_folder(self):
+            token = learner_of(self)
+            return learner_dir(workspace, token) if token else None
+
     class SharedVoila(course_voila_class()):
+        home_handler = ToLearnersHome
+
         def init_handlers(self):
             handlers = super().init_handlers()
             kernels = Kernels(self.kernel_manager,

@@ -29,6 +29,7 @@
 #   PEER_COURSE_DIR           the trainer folder [<grader's home>/<course id>]
 #   PEER_COURSE_DB_URL        gradebook database URL, e.g. postgresql://... [SQLite in the trainer folder]
 #   PEER_COURSE_EXCHANGE      nbgrader's exchange root [/srv/nbgrader/exchange]
+#   PEER_COURSE_LANG          the course's language until a learner chooses one on a page: en or es [en]
 #   PEER_HUB_STATE_DIR        hub database, cookie secret, proxy pid [/srv/jupyterhub]
 #   PEER_HUB_DB_URL           the hub's own database [SQLite in PEER_HUB_STATE_DIR]
 #   PEER_HUB_IP, PEER_HUB_PORT        where people connect ["" (all addresses), 8000]
@@ -155,6 +156,8 @@ _shared_env = {
     "JUPYTER_PLATFORM_DIRS": "1",
     "PEER_COURSE_ID": COURSE_ID,
     "PEER_COURSE_EXCHANGE": str(EXCHANGE),
+    # Each learner's own choice (the switch on every page) wins over this default.
+    "PEER_COURSE_LANG": setting("PEER_COURSE_LANG", "en"),
 }
 if os.environ.get("PEER_COURSE_ROOT"):  # course content somewhere else than the installed package
     _shared_env["PEER_COURSE_ROOT"] = os.environ["PEER_COURSE_ROOT"]
@@ -165,7 +168,11 @@ c.Spawner.environment = {
     # learner/: Voila settings, the course folder, nbgrader's learner tools only
     "JUPYTER_CONFIG_PATH": os.pathsep.join([str(JUPYTER_CONFIG / "learner"), str(JUPYTER_CONFIG / "common")]),
 }
+# The course home in the course's language (a learner who chose the other one
+# on a page is brought to it there: peer_widgets.pages.language).
 c.Spawner.default_url = "/voila/render/peer-course/home.ipynb"
+if _shared_env["PEER_COURSE_LANG"] != "en":
+    c.Spawner.default_url = f"/voila/render/peer-course/home.{_shared_env['PEER_COURSE_LANG']}.ipynb"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 

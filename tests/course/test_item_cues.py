@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from peer_course.authoring.validate import scoring_cells
 from peer_widgets.content import assessments_dir, modules_dir
+from peer_widgets.translations import BANK_TEXT, is_overlay, read_overlay, translate
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACT = REPO / "artifacts" / "item_cues.json"
@@ -41,23 +41,29 @@ MAX_LENGTH_RATIO_GAP = 0.15
 MAX_POSITION_SHARE = 0.40
 MAX_PATTERN_SHARE = 0.20
 MODES = ["formative", "graded"]
+LANGUAGES = ["en", "es"]
 
 
-def formative_banks() -> dict[str, list[tuple[dict, object]]]:
+def read_bank(path: Path, language: str) -> dict:
+    """A bank's raw data with its words in ``language`` (its Spanish overlay for "es")."""
+    return translate(yaml.safe_load(path.read_text(encoding="utf-8")), read_overlay(path, language), BANK_TEXT)
+
+
+def formative_banks(language: str = "en") -> dict[str, list[tuple[dict, object]]]:
     """bank name -> [(item, key)] for the lessons' checks (keys are in the bank)."""
     out = {}
-    for path in sorted((modules_dir() / "items").glob("*.yaml")):
-        bank = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for path in sorted(p for p in (modules_dir() / "items").glob("*.yaml") if not is_overlay(p)):
+        bank = read_bank(path, language)
         out[path.stem] = [(item, item.get("key")) for item in bank["items"] if item.get("key") is not None]
     return out
 
 
-def graded_banks() -> dict[str, list[tuple[dict, object]]]:
+def graded_banks(language: str = "en") -> dict[str, list[tuple[dict, object]]]:
     """assessment -> [(item, key)] for the graded checks and each of their versions
     (keys from the hidden test cells)."""
     out = {}
     for folder in sorted(p for p in assessments_dir().iterdir() if (p / "items.yaml").is_file()):
-        bank = yaml.safe_load((folder / "items.yaml").read_text(encoding="utf-8"))
+        bank = read_bank(folder / "items.yaml", language)
         by_id = {item["id"]: item for item in bank["items"]}
         cells = scoring_cells(folder / f"{folder.name}.ipynb")[0]
         keyed = [(by_id[cell.item_id], cell.key) for cell in cells if cell.key is not None and cell.item_id in by_id]
@@ -122,9 +128,9 @@ def matchings_keyed_by_number(pairs) -> list[str]:
             and all(key[term["id"]][1:] == term["id"][1:] for term in item["terms"])]
 
 
-def measures() -> dict:
+def measures(language: str = "en") -> dict:
     report = {}
-    for mode, banks in (("formative", formative_banks()), ("graded", graded_banks())):
+    for mode, banks in (("formative", formative_banks(language)), ("graded", graded_banks(language))):
         every = [pair for pairs in banks.values() for pair in pairs]
         positions = position_counts(every)
         patterns = pattern_counts(every)
@@ -138,17 +144,26 @@ def measures() -> dict:
             "matching_keyed_by_number": matchings_keyed_by_number(every) if mode == "graded" else [],
         }
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
-    ARTIFACT.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    artifact = ARTIFACT if language == "en" else ARTIFACT.with_name(f"item_cues-{language}.json")
+    artifact.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
 
 
 @pytest.fixture(scope="module")
-def report():
-    return measures()
+def reports():
+    return {language: measures(language) for language in LANGUAGES}
 
 
+@pytest.fixture(scope="module")
+def report(reports):
+    return reports["en"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("mode", MODES)
-def test_the_key_does_not_stand_out_by_length(report, mode):
+def test_the_key_does_not_stand_out_by_length(reports, mode, language):
+    """In every language: a translation must not make the key the long one."""
+    report = reports[language]
     over = {name: round(m["key_strictly_longest_share"], 2) for name, m in report[mode]["banks"].items()
             if m and m["key_strictly_longest_share"] > MAX_LONGEST_SHARE}
     assert over == {}, f"banks where the key is too often the longest option (limit {MAX_LONGEST_SHARE})"

@@ -41,20 +41,21 @@ def cohort() -> CohortData:
         ("bo", "check", "k1", 0.0, 1.0), ("bo", "check", "k2", 1.0, 2.0), ("bo", "check", "k3", 1.0, 1.0),
     ], columns=SCORE_COLUMNS)
     submissions = pd.DataFrame([
-        ("ann", "check", datetime(2026, 11, 20, 10), 4.0, 5.0), ("ann", "self", datetime(2026, 11, 21, 9), 3.0, 3.0),
-        ("bo", "check", datetime(2026, 11, 22, 11), 2.0, 5.0),
-        ("supervisor--ann", "self", datetime(2026, 11, 23, 8), 3.0, 3.0),
+        ("ann", "check", datetime(2026, 11, 20, 10), 4.0, 5.0, "en"),
+        ("ann", "self", datetime(2026, 11, 21, 9), 3.0, 3.0, "en"),
+        ("bo", "check", datetime(2026, 11, 22, 11), 2.0, 5.0, "es"),
+        ("supervisor--ann", "self", datetime(2026, 11, 23, 8), 3.0, 3.0, "en"),
     ], columns=SUBMISSION_COLUMNS)
     responses = pd.DataFrame([
-        ("ann", "check", "k1", "v2", None, None, None), ("ann", "check", "k2", "v1", None, None, None),
-        ("ann", "check", "k3", "v1", None, None, None),
-        ("ann", "self", "s1", "v1", "advanced", "", None), ("ann", "self", "s2", "v1", "advanced", "", None),
-        ("ann", "self", "s3", "v1", "developing", IMG, None),
-        ("supervisor--ann", "self", "s1", "v1", "developing", "new", None),
-        ("supervisor--ann", "self", "s2", "v1", "proficient", "", None),
-        ("supervisor--ann", "self", "s3", "v1", "proficient", "", None),
-        ("bo", "check", "k1", "v1", None, None, None), ("bo", "check", "k2", "v1", None, None, None),
-        ("bo", "check", "r1", "v1", None, None, f"I shared {SCRIPT}"),
+        ("ann", "check", "k1", "v2", "en", None, None, None), ("ann", "check", "k2", "v1", "en", None, None, None),
+        ("ann", "check", "k3", "v1", "en", None, None, None),
+        ("ann", "self", "s1", "v1", "en", "advanced", "", None), ("ann", "self", "s2", "v1", "en", "advanced", "", None),
+        ("ann", "self", "s3", "v1", "en", "developing", IMG, None),
+        ("supervisor--ann", "self", "s1", "v1", "en", "developing", "new", None),
+        ("supervisor--ann", "self", "s2", "v1", "en", "proficient", "", None),
+        ("supervisor--ann", "self", "s3", "v1", "en", "proficient", "", None),
+        ("bo", "check", "k1", "v1", "es", None, None, None), ("bo", "check", "k2", "v1", "es", None, None, None),
+        ("bo", "check", "r1", "v1", "es", None, None, f"I shared {SCRIPT}"),
     ], columns=RESPONSE_COLUMNS)
     return CohortData(learners, items, scores, submissions, responses)
 
@@ -91,12 +92,19 @@ def test_self_versus_supervisor_and_support_flags(tables):
 
 
 def test_item_stats_and_alpha_tables(tables):
-    stats = tables["item_stats"].set_index(["item", "variant"])
-    # k1 has two versions: ann answered v2 (right), bo v1 (wrong); each is its own row
-    assert list(stats.index) == [("k1", "v1"), ("k1", "v2"), ("k2", "v1"), ("k3", "v1")]
-    assert stats.loc[("k1", "v1"), "facility"] == 0.0 and stats.loc[("k1", "v2"), "facility"] == 1.0
-    assert stats.loc[("k1", "v1"), "n"] == 1 and stats.loc[("k1", "v2"), "n"] == 1
-    assert stats.loc[("k2", "v1"), "facility"] == 0.75
+    stats = tables["item_stats"].set_index(["item", "variant", "language"])
+    # k1 has two versions: ann answered v2 in English (right), bo v1 in Spanish
+    # (wrong); each version and language is its own row, so a translation that
+    # works differently from the English shows up
+    assert list(stats.index) == [("k1", "v1", "es"), ("k1", "v2", "en"), ("k2", "v1", "en"), ("k2", "v1", "es"),
+                                 ("k3", "v1", "en"), ("k3", "v1", "es")]
+    assert stats.loc[("k1", "v1", "es"), "facility"] == 0.0 and stats.loc[("k1", "v2", "en"), "facility"] == 1.0
+    assert stats.loc[("k1", "v1", "es"), "n"] == 1 and stats.loc[("k1", "v2", "en"), "n"] == 1
+    assert stats.loc[("k2", "v1", "en"), "facility"] == 1.0 and stats.loc[("k2", "v1", "es"), "facility"] == 0.5
+    # bo left k3 unanswered: it counts in the language bo chose for that assessment
+    assert stats.loc[("k3", "v1", "es"), "n"] == 1
+    learners = tables["learners"].set_index("student")
+    assert learners.loc["ann", "language"] == "en" and learners.loc["bo", "language"] == "es"
     alpha = tables["scale_alpha"]
     assert alpha[["assessment", "scale", "items", "learners"]].values.tolist() == [
         ["self", "all", 3, 1], ["self", "support", 2, 1]]  # only ann's own ratings: alpha undefined with one learner

@@ -70,7 +70,8 @@ def test_only_allowlisted_files_are_served(voila):
 
 
 def test_home_url_is_printed_form():
-    assert home_url(8866) == "http://localhost:8866/voila/render/home.ipynb"
+    # the root opens the home page in the language the learner last chose (see test_language_switch)
+    assert home_url(8866) == "http://localhost:8866/"
 
 
 def test_serve_command_prints_the_address_once_it_answers(tmp_path):
@@ -84,7 +85,7 @@ def test_serve_command_prints_the_address_once_it_answers(tmp_path):
     port = free_port()
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", PEER_COURSE_DATA_DIR=str(tmp_path / "data"))
     command = [str(Path(sys.executable).parent / "peer-course"), "serve", "--no-browser", f"--port={port}",
-               "--workspace", str(tmp_path / "course")]
+               "--workspace", str(tmp_path / "course"), "--lang", "es"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []
@@ -94,10 +95,13 @@ def test_serve_command_prints_the_address_once_it_answers(tmp_path):
             lines.append(line)
             if line.startswith("Open the course at: ") or not line:
                 break
-        assert lines[-1].strip() == f"Open the course at: http://localhost:{port}/voila/render/home.ipynb"
+        assert lines[-1].strip() == f"Open the course at: http://localhost:{port}/"
         url = lines[-1].split(": ", 1)[1].strip()
         response = requests.get(url, timeout=120)  # at once: no retrying
         assert response.status_code == 200
+        # --lang es: a learner who has not chosen a language gets the Spanish home
+        assert response.url == f"http://localhost:{port}/voila/render/home.es.ipynb"
+        assert 'document.documentElement.lang = "es"' in response.text
         lines.append(process.stdout.readline())
         log = tmp_path / "course" / "server.log"
         assert lines[-1].strip() == f"(The server's log is in {log}. Press Ctrl+C to stop the course.)"

@@ -24,9 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from peer_course.authoring.validate import ScoringCell, scoring_cells
 from peer_widgets.content import assessments_dir
+from peer_widgets.translations import is_overlay
 
 RIGHT, PARTIAL, WRONG = "right", "partial", "wrong"
 ANSWERED_AT = "2026-11-25T09:00:00Z"
@@ -93,7 +93,7 @@ def practice_pool() -> dict[str, str]:
     """Lesson check id -> key, for every single-choice check with four options
     (the practice exam's pool, read from the lesson banks' YAML)."""
     found = {}
-    for path in sorted((assessments_dir().parent / "modules" / "items").glob("*.yaml")):
+    for path in sorted(p for p in (assessments_dir().parent / "modules" / "items").glob("*.yaml") if not is_overlay(p)):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
             if item["type"] == "single_choice" and len(item["options"]) == 4:
                 found[item["id"]] = item["key"]

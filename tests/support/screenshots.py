@@ -1,5 +1,5 @@
 """Screenshots: the browser tests save them as test artifacts; only this
-command copies the README's five into ``docs/screenshots/``.
+command copies the README's eight into ``docs/screenshots/``.
 
     python -m tests.support.screenshots      # after a run of tests/browser
 """
@@ -13,7 +13,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "screenshots"
 DOCS = REPO / "docs" / "screenshots"
-README_SHOTS = ("home", "module", "progress", "phone-03-recovery-language", "phone-self-assessment")
+README_SHOTS = ("home", "module", "progress", "phone-03-recovery-language", "phone-self-assessment",
+               "es-home", "es-lesson-check", "es-certificate")
 
 
 def save(page, name: str) -> Path:

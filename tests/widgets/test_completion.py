@@ -122,7 +122,7 @@ def test_trainer_certificates_use_the_same_rule(tmp_path):
             for k, item in enumerate(keyed):
                 top = float(item.points or 1)
                 scores.append((student, module.assessment, item.id, top if k < right else 0.0, top))
-            submissions.append((student, module.assessment, datetime(2026, 11, 10 + n, 9), 0.0, 0.0))
+            submissions.append((student, module.assessment, datetime(2026, 11, 10 + n, 9), 0.0, 0.0, "en"))
     data = CohortData(pd.DataFrame([("ann", "Ann", "Lee", ""), ("bo", "Bo", "Ray", "")], columns=LEARNER_COLUMNS),
                       pd.DataFrame(items, columns=ITEM_COLUMNS), pd.DataFrame(scores, columns=SCORE_COLUMNS),
                       pd.DataFrame(submissions, columns=SUBMISSION_COLUMNS), pd.DataFrame([], columns=RESPONSE_COLUMNS))

@@ -303,7 +303,8 @@ def test_page_numbers_questions_and_counts_answers(notebook_dir, monkeypatch):
     monkeypatch.setattr(Page, "_display", staticmethod(shown.append))
     (notebook_dir / "items.yaml").write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
     page = Page("items.yaml")
-    assert page.progress is shown[0]
+    # a page with no language of its own starts with the language switch, then the count
+    assert page.switch.widget is shown[0] and page.progress is shown[1]
     assert page.progress.text == "0 of 6 questions answered"
     page.show("s-match", "s-reflect")
     assert page.widgets["s-match"].spec["heading"] == "Question 3 of 6"
@@ -329,8 +330,8 @@ def test_page_reports_unknown_item(notebook_dir, monkeypatch):
     (notebook_dir / "items.yaml").write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
     page = Page("items.yaml")
     page.show("s-single", "no-such-item")
-    assert page.widgets["s-single"] is shown[1]
-    assert "no item &#x27;no-such-item&#x27; in this bank" in shown[2].value
+    assert page.widgets["s-single"] is shown[-2]
+    assert "no item &#x27;no-such-item&#x27; in this bank" in shown[-1].value
 
 
 def test_save_failure_is_shown_not_raised(bank, notebook_dir, monkeypatch):

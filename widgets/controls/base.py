@@ -139,6 +139,7 @@ class ItemWidget(PeerView):
         self._variant = shown.variant if item.variants else None
         super().__init__(item=shown, **kwargs)
         self.store = store
+        self._place = (number, total)
         self.spec = self._spec(number, total)
         self._show_record(record)
         self._restoring = False
@@ -170,6 +171,13 @@ class ItemWidget(PeerView):
             self._show_record(self.store.get(self.item.id))
         finally:
             self._restoring = False
+
+    def relabel(self, item: Item) -> None:
+        """Show this question's words from ``item``, the same item in another
+        language: the version shown, the saved answer and its feedback stay."""
+        self.item = item.as_variant(self.item.variant) if item.variants else item
+        self.spec = self._spec(*self._place)
+        self.load_saved()
 
     def __repr__(self) -> str:
         # The default repr lists every trait; it lands in a notebook's saved

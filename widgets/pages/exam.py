@@ -20,9 +20,11 @@ from traitlets import Bool, Dict, Float
 
 from peer_widgets import exam
 from peer_widgets.controls.base import learner_key
+from peer_widgets.i18n import current_language
 from peer_widgets.i18n import gettext as _
 from peer_widgets.kinds import kind_of
 from peer_widgets.manifest import Manifest, load_manifest
+from peer_widgets.pages.language import page_name
 from peer_widgets.store import ResponseStore, StoreError, now
 
 e = html.escape
@@ -97,7 +99,7 @@ def render_result(result: exam.Result, attempt: int) -> str:
             plan.append(f"<li>{e(_('{domain}: all right. Well done.').format(domain=domain.name))}</li>")
             continue
         modules = ", ".join(
-            f"<a href='{e(LESSONS + module.notebook)}'>{e(_('Module {number}: {title}').format(number=module.number, title=module.title))}</a>"
+            f"<a href='{e(LESSONS + page_name(module.notebook, current_language()))}'>{e(_('Module {number}: {title}').format(number=module.number, title=module.title))}</a>"
             f" ({e(_('{n} missed').format(n=missed))})" for module, missed in domain.review[:3])
         plan.append(f"<li>{e(_('{domain} ({percent}%): look again at').format(domain=domain.name, percent=round(100 * domain.share)))} "
                     f"{modules}.</li>")

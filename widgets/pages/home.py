@@ -24,6 +24,7 @@ from peer_widgets.items import Item, ItemBank
 from peer_widgets.kinds import competency_items, kind_of
 from peer_widgets.manifest import Manifest, Module, load_manifest
 from peer_widgets.scales import N_
+from peer_widgets.pages.language import localize_hrefs
 from peer_widgets.store import ResponseStore
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not started", "in progress", "completed"
@@ -188,7 +189,7 @@ def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: lis
         parts.append(f"<p class='peer-continue'><a href='{e(to_review.review_link)}'>"
                      f"{e(_('Review'))}: {e(module_title(to_review.module))} \u2192</a> "
                      + e(_("Every check is answered. To earn your certificate, each module needs at least "
-                           "{percent}% of its checks right. You can change any answer.").format(percent=PASS_PERCENT))
+                           "{percent} of its checks right. You can change any answer.").format(percent=f"{PASS_PERCENT}%"))
                      + "</p>")
     elif self_page and self_progress is not None and self_progress.status != COMPLETED:
         parts.append(f"<p class='peer-continue'><a href='{e(self_page)}'>"
@@ -200,7 +201,7 @@ def render_home(manifest: Manifest, progress: list[ModuleProgress], notices: lis
         module = item.module
         objectives = "".join(f"<li>{e(o)}</li>" for o in module.objectives)
         # A share of the whole module, so only once every check is answered.
-        right = (f" \u00b7 {e(_('{percent}% right').format(percent=item.result.percent))}"
+        right = (f" \u00b7 {e(_('{percent} right').format(percent=f'{item.result.percent}%'))}"
                  if item.status == COMPLETED else "")
         if item.status == NOT_STARTED:
             action, href = _("Start this module"), module.notebook
@@ -260,9 +261,10 @@ def course_items(manifest: Manifest, folder: Path) -> dict[str, Item]:
 
 
 def page_html(content: str):
+    """A page's HTML as a widget, its links to course pages going to them in the page's language."""
     import ipywidgets as w
 
-    return w.HTML(value=content, layout=w.Layout(width="100%"))
+    return w.HTML(value=localize_hrefs(content), layout=w.Layout(width="100%"))
 
 
 def show_home(folder: str | Path | None = None) -> None:
@@ -289,7 +291,7 @@ def show_home(folder: str | Path | None = None) -> None:
     display(live)
     stores, private = learner_stores(folder)
     display(AnswersTransfer(stores, private, course_items(manifest, folder), live=live,
-                            on_restore=lambda: setattr(home, "value", render())))
+                            on_restore=lambda: setattr(home, "value", localize_hrefs(render()))))
 
 
 def local_day(when: datetime | None) -> date:
@@ -304,7 +306,7 @@ def render_certificate(manifest: Manifest, name: str, finished: date,
     scores = {r.title: r.percent for r in results or ()}
     modules = "".join(
         f"<li>{e(module_title(m))}"
-        + (f" ({e(_('{percent}% of checks right').format(percent=scores[module_title(m)]))})"
+        + (f" ({e(_('{percent} of checks right').format(percent=f'{scores[module_title(m)]}%'))})"
            if module_title(m) in scores else "")
         + "</li>" for m in manifest.modules)
     who = e(name.strip()) if name.strip() else "&nbsp;" * 30
@@ -313,7 +315,7 @@ def render_certificate(manifest: Manifest, name: str, finished: date,
         f"<h2>{e(_('Certificate of completion'))}</h2>"
         f"<p>{e(_('This certifies that'))}</p><p class='peer-certificate-name'><strong>{who}</strong></p>"
         f"<p>{e(_('has completed every module of'))} <em>{e(manifest.title)}</em>, "
-        f"{e(_('with at least {percent}% of the checks right in each module').format(percent=PASS_PERCENT))}:</p>"
+        f"{e(_('with at least {percent} of the checks right in each module').format(percent=f'{PASS_PERCENT}%'))}:</p>"
         f"<ul style='text-align:left;display:inline-block'>{modules}</ul>"
         f"<p>{e(_('Completed on {day}').format(day=finished.isoformat()))}</p>"
         "<p class='peer-certificate-note'>" + e(_(
@@ -336,15 +338,15 @@ def render_missing(progress: list[ModuleProgress]) -> str:
             text = _("{count} checks still to answer").format(count=left) if left != 1 else _("1 check still to answer")
             href, action = (p.link if p.answered else p.module.notebook), _("Go to the next check")
         else:
-            text = _("{percent}% right so far; {needed}% is needed").format(percent=result.percent,
-                                                                             needed=PASS_PERCENT)
+            text = _("{percent} right so far; {needed} is needed").format(percent=f"{result.percent}%",
+                                                                           needed=f"{PASS_PERCENT}%")
             href, action = p.review_link, _("Look again at a check")
         rows.append(f"<li>{e(module_title(p.module))}: {e(text)}. "
                     f"<a href='{e(href)}' aria-label='{e(action)}: {e(module_title(p.module))}'>{e(action)}</a></li>")
     return (f"<section class='peer-progress-page peer-certificate-todo'><h2>{e(_('Certificate of completion'))}</h2><p>"
-            + e(_("Your certificate appears here when every module is complete, with at least {percent}% of each "
+            + e(_("Your certificate appears here when every module is complete, with at least {percent} of each "
                   "module's checks right. You can go back and change any answer as often as you like: the "
-                  "feedback under each check explains it. Still to do:").format(percent=PASS_PERCENT))
+                  "feedback under each check explains it. Still to do:").format(percent=f"{PASS_PERCENT}%"))
             + f"</p><ul>{''.join(rows)}</ul></section>")
 
 

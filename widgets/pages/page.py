@@ -22,8 +22,10 @@ from peer_widgets.controls.base import ItemWidget, text_html
 from peer_widgets.controls.progress import PageProgress
 from peer_widgets.controls.view import CourseModule
 from peer_widgets.i18n import gettext as _
+from peer_widgets.i18n import language_is_set, set_language
 from peer_widgets.kinds import competency_items, kind_of
-from peer_widgets.store import ResponseStore, private_store
+from peer_widgets.pages.language import LanguageSwitch, page_language
+from peer_widgets.store import ResponseStore, grading, private_store
 
 _style_shown = False
 
@@ -67,14 +69,26 @@ class Page:
         self.folder = Path.cwd() if folder is None else Path(folder)
         self.error: str | None = None
         self.bank: ItemBank | None = None
+        self.bank_path = self.folder / bank_path
         self.widgets: dict[str, ItemWidget] = {}
+        self.store = ResponseStore.for_folder(self.folder)
+        self.private = private_store(self.folder)
+        # A page the course folder made per language has chosen its language
+        # already (peer_widgets.pages.language); one notebook serving every
+        # language (an nbgrader assessment) follows the learner's choice, and
+        # offers the switch.
+        self.switch = None
+        if not language_is_set():
+            set_language(page_language(self.store))
+            if not grading():
+                self.switch = LanguageSwitch(self.store, self.redraw)
         try:
-            self.bank = load_bank(self.folder / bank_path)
+            self.bank = load_bank(self.bank_path)
         except ItemBankError as error:
             self.error = str(error)
         show_style()
-        self.store = ResponseStore.for_folder(self.folder)
-        self.private = private_store(self.folder)
+        if self.switch is not None:
+            self._display(self.switch.widget)
         notices = self.store.notices + self.private.notices
         if notices or self.error:
             self._display(self._notice(notices + ([self.error] if self.error else [])))
@@ -97,6 +111,19 @@ class Page:
             self.private.reload()
             for widget in self.widgets.values():
                 widget.load_saved()
+            if self.progress is not None:
+                self.progress.refresh()
+
+    def redraw(self, language: str) -> None:
+        """Show every question built so far in ``language`` (answers stay as saved)."""
+        try:
+            bank = load_bank(self.bank_path, language=language)
+        except ItemBankError:
+            return
+        with self._lock:
+            self.bank = bank
+            for item_id, widget in self.widgets.items():
+                widget.relabel(bank[item_id])
             if self.progress is not None:
                 self.progress.refresh()
 
