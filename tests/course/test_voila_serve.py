@@ -41,8 +41,9 @@ def test_home_page_renders_its_widgets(voila):
     response = requests.get(base + "/voila/render/home.ipynb", timeout=120)
     assert response.status_code == 200
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', response.text)
-    # the home page, the answers download/restore box, the page's live region and the course's widget code
-    assert len(views) == 4
+    # the home page, the answers download/restore box, the page's live region, the course's widget code
+    # and the (hidden) widget that brings a learner to the language they chose
+    assert len(views) == 5
     assert "show_home" not in response.text
     assert "Traceback" not in decoded(response.text)
 
@@ -54,8 +55,9 @@ def test_module_page_renders_widgets_without_code(voila):
     assert response.status_code == 200
     html = response.text
     views = re.findall(r'application/vnd\.jupyter\.widget-view\+json": \{"model_id": "([0-9a-f]{32})"', html)
-    # one live widget per item, "n of N answered", and the course's widget code (sent once per page)
-    assert len(views) == len(load_bank(workspace / module.bank)) + 2
+    # one live widget per item, "n of N answered", the course's widget code (sent once per page) and
+    # the (hidden) widget that brings a learner to the language they chose
+    assert len(views) == len(load_bank(workspace / module.bank)) + 3
     assert "from peer_widgets import Page" not in html
     assert "page.show(" not in html
     assert "Module 2: Recovery principles" in html
@@ -205,8 +207,9 @@ def test_a_preheated_page_reads_answers_when_the_learner_asks(tmp_path):
 
 def test_the_page_speaks_the_learners_language(tmp_path):
     """The page's own words (the loading note, and the note the page shows when
-    loading is slow) come from the course's catalogue for the learner's
-    language, and ``<html lang>`` says which language that is."""
+    loading is slow) come from the course's catalogue for the page's language,
+    and ``<html lang>`` says which language that is: each page in its own,
+    whatever the course's default (here Spanish)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
@@ -224,13 +227,18 @@ def test_the_page_speaks_the_learners_language(tmp_path):
                          env={"PEER_COURSE_LANG": "es", "PEER_COURSE_LOCALE_DIR": str(tmp_path / "locale")})
     try:
         # Voila's header names no charset; the page's <meta charset> says UTF-8, as a browser reads it
-        html = requests.get(server.url("01-peer-role.ipynb"), timeout=120).content.decode("utf-8")
+        spanish = requests.get(server.url("01-peer-role.es.ipynb"), timeout=120).content.decode("utf-8")
+        english = requests.get(server.url("01-peer-role.ipynb"), timeout=120).content.decode("utf-8")
     finally:
         server.stop()
-    assert re.search(r'<html lang="es">', html)
-    assert '<p id="loading" class="peer-course-loading" role="status">Preparando tus preguntas\u2026</p>' in html
-    assert "Esto tarda m\\u00e1s de lo normal." in html  # the slow-loading note, as a JavaScript string
-    assert PAGE_TEMPLATE_STRINGS["loading"] not in html
+    assert re.search(r'<html lang="es">', spanish) and 'document.documentElement.lang = "es"' in spanish
+    assert '<p id="loading" class="peer-course-loading" role="status">Preparando tus preguntas\u2026</p>' in spanish
+    assert "Esto tarda m\\u00e1s de lo normal." in spanish  # the slow-loading note, as a JavaScript string
+    assert PAGE_TEMPLATE_STRINGS["loading"] not in spanish
+    # the English page on the same server: English words, and lang="en" before any text is drawn
+    assert 'document.documentElement.lang = "en"' in english
+    assert english.index('document.documentElement.lang = "en"') < english.index('id="loading"')
+    assert f'role="status">{PAGE_TEMPLATE_STRINGS["loading"]}</p>' in english
 
 
 def test_serve_keeps_the_next_lessons_to_do_ready(tmp_path):
