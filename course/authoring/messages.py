@@ -22,8 +22,9 @@ from peer_widgets.i18n import DOMAIN
 
 REPO = Path(__file__).resolve().parents[2]
 WIDGETS = REPO / "widgets"
-#: What learners read that the trainer's side writes: their feedback pages.
-LEARNER_FACING = (REPO / "course" / "grading" / "feedback.py",)
+#: What learners read that the trainer's side writes: their feedback pages, and
+#: the words on every assessment page.
+LEARNER_FACING = (REPO / "course" / "grading" / "feedback.py", REPO / "course" / "authoring" / "author.py")
 KEYWORDS = ("_", "N_", "gettext")
 
 

@@ -137,3 +137,31 @@ def test_each_version_s_key_and_rationale_go_beside_the_item_s_and_the_released_
     from peer_course.authoring.validate import check_assessment
 
     assert check_assessment("sample-check", tmp_path / "out")[0] == []
+
+
+def test_a_translated_draft_gives_the_spanish_bank_passages_and_rationales(draft, tmp_path):
+    """``draft.es.yaml`` beside the draft: the released Spanish words (no rationale, no key),
+    every passage of the notebook in both languages, each rationale per language."""
+    from peer_course.authoring.scoring import scoring_cells
+    from peer_widgets.pages.language import bilingual_parts
+
+    data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    data["items"][0]["rationale"] = WHY
+    draft.write_text(yaml.safe_dump(data), encoding="utf-8")
+    words = {item["id"]: {"prompt": f"¿{item['prompt']}? (es)"} for item in data["items"]}
+    words["s-single"]["rationale"] = "Módulo 1, 'Qué hacen los pares': escuchar primero."
+    (tmp_path / "draft.es.yaml").write_text(yaml.safe_dump(
+        {"title": "Prueba de ejemplo", "intro": "Lo que cubre esta prueba.", "items": words}, allow_unicode=True),
+        encoding="utf-8")
+    notebook = author_assessment(draft, tmp_path / "out")
+    released = (tmp_path / "out" / "items.es.yaml").read_text(encoding="utf-8")
+    assert "rationale:" not in released and "key:" not in released and "escuchar primero" not in released
+    spanish = load_bank(tmp_path / "out" / "items.yaml", language="es")
+    assert spanish["s-single"].prompt.endswith("(es)") and spanish.title == "Prueba de ejemplo"
+    nb = nbformat.read(notebook, as_version=4)
+    passages = [bilingual_parts(c.source) for c in nb.cells if c.cell_type == "markdown"]
+    assert all(set(p) == {"en", "es"} for p in passages)
+    assert passages[0]["es"].startswith("# Prueba de ejemplo\n\nLo que cubre esta prueba.")
+    assert passages[-1]["es"].startswith("## Cuando termine")
+    cell = next(c for c in scoring_cells(notebook)[0] if c.item_id == "s-single")
+    assert cell.rationales[""] == {"en": WHY, "es": "Módulo 1, 'Qué hacen los pares': escuchar primero."}
