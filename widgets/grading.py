@@ -46,6 +46,7 @@ from typing import Any, Callable
 from peer_widgets import answers
 from peer_widgets.answers import FILE_NAME, SCHEMA_VERSION
 from peer_widgets.errors import PeerCourseError
+from peer_widgets.i18n import N_
 from peer_widgets.i18n import gettext as _
 from peer_widgets.items import Item
 from peer_widgets.kinds import (
@@ -73,6 +74,11 @@ class NoScore(PeerCourseError):
 PLACES = Decimal("0.01")
 
 
+#: The line a helper prints when an item scores nothing (the learner's feedback
+#: quotes its reason: peer_course.grading.feedback reads it in every language).
+ZERO_SCORE = N_("{item}: 0 of {points} points: {reason}")
+
+
 def clean_score(points: float, fraction: float) -> float:
     """``points * fraction`` rounded to 2 decimal places, half up (2/3 of 2 -> 1.33)."""
     exact = Decimal(str(float(points))) * Decimal(repr(float(fraction)))
@@ -96,7 +102,7 @@ def _graded(func: Callable[..., float]) -> Callable[..., float]:
                 print(_("{item}: {score} of {points} points.").format(item=item_id, score=_fmt(score), points=_fmt(points)))
                 return float(score)
             except (NoScore, AnswerProblem) as reason:
-                print(_("{item}: 0 of {points} points: {reason}").format(item=item_id, points=_fmt(points), reason=reason))
+                print(_(ZERO_SCORE).format(item=item_id, points=_fmt(points), reason=reason))
                 return 0.0
             except Exception as error:  # grading must never crash a cell
                 print(_("{item}: 0 of {points} points: this item could not be graded ({error}); "

@@ -38,7 +38,6 @@ from peer_widgets import answers
 from peer_widgets.i18n import gettext as _
 from peer_widgets.i18n import speaking
 
-SCORE_LINE = re.compile(r"^(?P<item>[\w.-]+): 0 of [\d.]+ points: (?P<reason>.+)$")
 CENTS = Decimal("0.01")
 
 
@@ -92,11 +91,24 @@ def learner_language(records: dict[str, Any]) -> str:
     return value if value in LANGUAGES else "en"
 
 
-def zero_reason(cell: Any, item_id: str) -> str | None:
+def score_line(language: str) -> re.Pattern:
+    """The line a grading helper prints for an item that scores nothing, in
+    ``language`` (the grader speaks the learner's language), as a pattern."""
+    from peer_widgets.grading import ZERO_SCORE
+
+    with speaking(language):
+        template = re.escape(_(ZERO_SCORE))
+    for name, part in (("item", r"(?P<item>[\w.-]+)"), ("points", r"[\d.]+"), ("reason", r"(?P<reason>.+)")):
+        template = template.replace(re.escape("{" + name + "}"), part)
+    return re.compile(f"^{template}$")
+
+
+def zero_reason(cell: Any, item_id: str, language: str = "en") -> str | None:
     """Why a test cell scored nothing, as its grading helper printed it."""
     text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    pattern = score_line(language)
     for line in text.splitlines():
-        match = SCORE_LINE.match(line.strip())
+        match = pattern.match(line.strip())
         if match and match["item"] == item_id:
             return match["reason"]
     return None
@@ -195,7 +207,7 @@ def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
                "score": clean(meta.get("score")), "points": clean(meta.get("points"))}
         if cell.cell_type == "code":
             row["rationale"] = rationale_of(cell.source, None if item is first else item.variant, language)
-            row["reason"] = zero_reason(cell, item_id) if row["score"] == 0 else None
+            row["reason"] = zero_reason(cell, item_id, language) if row["score"] == 0 else None
         if meta.get("comment"):
             row["comment"] = str(meta["comment"])
         rows.append(row)

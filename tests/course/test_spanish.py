@@ -181,3 +181,17 @@ def test_one_spanish_wording_of_each_samhsa_statement_everywhere():
         for item in english:
             if item.type == "rating" and (item.category, item.prompt) in spanish_of:
                 assert spanish[item.id].prompt == spanish_of[(item.category, item.prompt)], item.id
+
+
+def test_the_reason_for_a_zero_reaches_spanish_feedback():
+    """The grader prints in the learner's language; their feedback finds the reason in it."""
+    from peer_course.grading.feedback import zero_reason
+    from peer_widgets.grading import ZERO_SCORE
+    from peer_widgets.i18n import gettext, speaking
+
+    with speaking("es"):
+        line = gettext(ZERO_SCORE).format(item="pr-k01", points="1", reason="no se guardó ninguna respuesta.")
+    assert line.startswith("pr-k01: 0 de 1 puntos")
+    cell = {"outputs": [{"output_type": "stream", "name": "stdout", "text": line + "\n"}]}
+    assert zero_reason(cell, "pr-k01", "es") == "no se guardó ninguna respuesta."
+    assert zero_reason(cell, "pr-k01", "en") is None  # read in the wrong language, nothing would be found
