@@ -227,6 +227,8 @@ class LearnerFeedback(NbGraderPreprocessor):
         with speaking(language):
             title, rows = feedback_rows(nb, folder)
             table = nbformat.v4.new_raw_cell(render_table(title, rows))
+            # the page around the table (templates/feedback) speaks the same language
+            resources["peer_course"] = {"language": language, "heading": _("Feedback: {title}").format(title=title)}
         table.metadata["raw_mimetype"] = "text/html"
         table.metadata["format"] = "text/html"
         nb.cells = [table]

@@ -52,8 +52,11 @@ def test_a_leaking_test_cell_is_caught(tmp_path):
     cell.source = cell.source.replace("score_multiple(", "_ = score_multiple(")
     cell.source = cell.source.replace("### END HIDDEN TESTS", "_\n### END HIDDEN TESTS")
     # and a careless rationale that quotes the key (learners read rationales in feedback)
-    cell.source = re.sub(r', rationale="[^"]*"', "", cell.source)
-    cell.source = cell.source.replace(", points=", f", rationale=\"The right answers are {sorted(leaked.key)!r}.\", points=")
+    # (a rationale is given per language: {"en": ..., "es": ...})
+    cell.source = re.sub(r', rationale=\{[^}]*\}', "", cell.source)
+    assert "rationale=" not in cell.source.split("variants=")[0]
+    cell.source = cell.source.replace(", points=", f", rationale={{\"en\": \"The right answers are {sorted(leaked.key)!r}.\", "
+                                                   f"\"es\": \"Son {sorted(leaked.key)!r}.\"}}, points=")
     nbformat.write(nb, source)
     build(course_dir=course, assessments=[NAME], progress=lambda m: None)
     target = course / "submitted" / "ada" / NAME

@@ -98,6 +98,10 @@ def test_each_learner_reads_feedback_in_their_own_language(cohort):
     assert html.escape(first.rationales[""]["es"], quote=False) in spanish
     assert html.escape(first.rationales[""]["en"], quote=False) not in spanish
     assert "Por qué" in spanish and "Pregunta" in spanish and "Why" not in spanish
+    # the page around the table too: its language, its heading, no English
+    assert '<html lang="es">' in spanish and '<html lang="en">' in english
+    assert "Comentarios: El rol de apoyo entre pares" in spanish and "Score" not in spanish
+    assert "Feedback: The peer role" in english
 
 
 def test_the_report_shows_each_learners_language_and_items_per_language(cohort):

@@ -82,7 +82,7 @@ def test_an_assessment_follows_the_learner_and_redraws_in_place(notebook_dir, mo
     assert widget.value == choice  # the answer is the same, and still saved
     assert records(notebook_dir)["pr-k01"]["value"] == choice
     assert records(notebook_dir)[LANGUAGE_RECORD]["value"] == "es"
-    assert "peer-text-en" in page.switch.style.value and "display: none" in page.switch.style.value
+    assert "peer-lang-en" in page.switch.style.value and "display: none" in page.switch.style.value
     assert item.key == spanish.key and item.variant_ids == spanish.variant_ids
 
     # the next time the learner opens it, it is in Spanish from the start
@@ -90,3 +90,15 @@ def test_an_assessment_follows_the_learner_and_redraws_in_place(notebook_dir, mo
     again = Page("items.yaml")
     assert again.widget("pr-k01").spec["prompt"] == widget.spec["prompt"]
     assert again.widget("pr-k01").value == choice
+
+
+def test_the_language_blocks_class_is_used_by_nothing_else():
+    """The page hides every language block but its own by class; a question's own
+    parts must never carry that class (a reflection's text box once did, and vanished)."""
+    from pathlib import Path
+
+    import peer_widgets
+
+    package = Path(peer_widgets.__file__).parent
+    for path in [package / "controls" / "static" / "peer.js", package / "pages" / "style.py"]:
+        assert "peer-lang" not in path.read_text(encoding="utf-8"), path

@@ -166,21 +166,21 @@ def bilingual_markdown(texts: dict[str, str]) -> str:
     serve every language: an nbgrader assessment."""
     blocks = []
     for language, text in texts.items():
-        blocks.append(f'<div class="peer-text peer-text-{language}" lang="{language}">\n\n{text.strip()}\n\n</div>')
+        blocks.append(f'<div class="peer-lang peer-lang-{language}" lang="{language}">\n\n{text.strip()}\n\n</div>')
     return "\n\n".join(blocks)
 
 
 def bilingual_parts(markdown: str) -> dict[str, str]:
     """The passages of a :func:`bilingual_markdown` cell by language ({} for a plain cell)."""
-    found = re.findall(r'<div class="peer-text peer-text-([a-z]{2})" lang="[a-z]{2}">\n\n(.*?)\n\n</div>',
+    found = re.findall(r'<div class="peer-lang peer-lang-([a-z]{2})" lang="[a-z]{2}">\n\n(.*?)\n\n</div>',
                        markdown, flags=re.S)
     return dict(found)
 
 
 def language_style(language: str) -> str:
     """CSS showing only ``language``'s passages of bilingual cells."""
-    hidden = ", ".join(f".peer-text-{other}" for other in LANGUAGES if other != language)
-    return f"{hidden} {{ display: none !important; }} .peer-text-{language} {{ display: block !important; }}"
+    hidden = ", ".join(f".peer-lang-{other}" for other in LANGUAGES if other != language)
+    return f"{hidden} {{ display: none !important; }} .peer-lang-{language} {{ display: block !important; }}"
 
 
 class LanguageSwitch:

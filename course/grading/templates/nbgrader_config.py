@@ -68,6 +68,15 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 
+# The page around the table: a feedback page in the learner's language
+# (templates/feedback, found before nbgrader's own "feedback" page, whose
+# words are English only; nbgrader's API always asks for a template named
+# "feedback").
+import peer_course.grading as _grading  # noqa: E402
+
+c.HTMLExporter.template_name = "feedback"
+c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(_grading.__file__), "templates")]
+
 # A cell that loops forever must not hold up the cohort: it is interrupted
 # after this many seconds (`peer-course autograde --cell-timeout` overrides).
 c.ExecutePreprocessor.timeout = 120
