@@ -75,7 +75,9 @@ def test_an_assessment_follows_the_learner_and_redraws_in_place(notebook_dir, mo
     browser_sends(widget, choice)
     english_prompt = widget.spec["prompt"]
 
+    assert [b.disabled for b in page.switch.buttons] == [True, False]  # English is the page's language
     page.switch.choose("es")
+    assert [b.disabled for b in page.switch.buttons] == [False, True]
     spanish = page.bank["pr-k01"]
     assert widget.spec["prompt"] == spanish.as_variant(widget.item.variant).prompt != english_prompt
     assert widget.spec["strings"]["check"] == "Revisar mi respuesta"

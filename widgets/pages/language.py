@@ -195,17 +195,18 @@ class LanguageSwitch:
         self.store = store
         self.redraw = redraw
         self.style = w.HTML(value=self._style_html(current_language()))
+        # Named in words, and the page's own language is the button that cannot
+        # be pressed (not a colour alone), so a screen reader says which it is.
+        label = w.HTML(value=f"<span class='peer-language-label'>{html.escape(_('Language'))}:</span>")
         buttons = []
         for language, name in LANGUAGES.items():
-            button = w.Button(description=name, tooltip=name,
-                              button_style="" if language != current_language() else "info")
+            button = w.Button(description=name, tooltip=name, disabled=language == current_language())
             button.add_class("peer-language-button")
             button.on_click(lambda _b, chosen=language: self.choose(chosen))
             buttons.append(button)
         self.buttons = buttons
-        self.widget = w.HBox([self.style, *buttons])
+        self.widget = w.HBox([self.style, label, *buttons])
         self.widget.add_class("peer-language")
-        self.label = _("Language")
 
     @staticmethod
     def _style_html(language: str) -> str:
@@ -218,7 +219,7 @@ class LanguageSwitch:
         remember_language(self.store, language, chosen=True)
         self.style.value = self._style_html(language)
         for button, code in zip(self.buttons, LANGUAGES):
-            button.button_style = "info" if code == language else ""
+            button.disabled = code == language
         self.redraw(language)
 
 
