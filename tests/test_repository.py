@@ -30,11 +30,30 @@ def test_notebooks_have_no_outputs():
         assert "widgets" not in nb.metadata, f"{path} stores widget state"
 
 
+# The one source folder named like nbgrader's generated ones: nbgrader's API
+# renders feedback only with a template called "feedback" (see
+# course/grading/templates/nbgrader_config.py).
+FEEDBACK_TEMPLATE = "course/grading/templates/feedback/"
+
+
 def test_no_generated_folders_or_answers_committed():
     generated = re.compile(r"(^|/)(release|submitted|autograded|feedback)/|gradebook\.db$|responses\.json|"
                            r"\.ipynb_checkpoints/|__pycache__/")
-    offenders = [str(p.relative_to(REPO)) for p in tracked("*") if generated.search(str(p.relative_to(REPO)))]
+    offenders = [name for name in (str(p.relative_to(REPO)) for p in tracked("*"))
+                 if generated.search(name) and not name.startswith(FEEDBACK_TEMPLATE)]
     assert offenders == []
+
+
+def test_no_source_file_is_hidden_from_git():
+    """A file of the course that .gitignore hides never reaches a fresh clone
+    (the feedback template once did not: every feedback step failed in CI)."""
+    out = subprocess.run(["git", "ls-files", "-o", "-i", "--exclude-standard", "--directory",
+                          "course", "widgets", "modules", "assessments", "binder", "hosting", "docs", "benchmarks"],
+                         cwd=REPO, capture_output=True, text=True, check=True).stdout
+    caches = re.compile(r"(^|/)(__pycache__|\.ipynb_checkpoints)/|\.egg-info/")
+    hidden = [line for line in out.splitlines() if line and not caches.search(line)]
+    assert hidden == [], f"ignored by .gitignore, so missing from every fresh clone: {hidden}"
+    assert (REPO / FEEDBACK_TEMPLATE / "index.html.j2").is_file()
 
 
 def quick_start_commands() -> list[str]:

@@ -232,6 +232,8 @@ class LearnerFeedback(NbGraderPreprocessor):
         table.metadata["raw_mimetype"] = "text/html"
         table.metadata["format"] = "text/html"
         nb.cells = [table]
+        # the grader's saved widget state (its pages' code and texts) is not the learner's to read
+        nb.metadata.pop("widgets", None)
         total = sum((row["score"] for row in rows), Decimal(0))
         most = sum((row["points"] for row in rows), Decimal(0))
         # the page header shows these: the sums of the clean per-item scores
