@@ -82,7 +82,7 @@ def test_download_and_restore(browser, shared_server, tmp_path):
     newcomer = browser.new_context()
     home2 = open_page(newcomer, shared_server, "home.ipynb")
     upload(home2, path)
-    home2.get_by_text("Answers restored").wait_for(timeout=30_000)
+    home2.locator(".peer-transfer").get_by_text("Answers restored").wait_for(timeout=30_000)
     restored = home2.locator(".peer-transfer").inner_text()
     assert "Answers restored: 1." in restored  # one answer, once, though every folder shares one file here
     page2 = open_page(newcomer, shared_server, MODULE)
@@ -99,5 +99,5 @@ def test_a_file_that_is_not_a_download_is_refused(browser, shared_server, tmp_pa
     context = browser.new_context()
     home = open_page(context, shared_server, "home.ipynb")
     upload(home, bogus)
-    home.get_by_text("This file is not a download of your course answers.").wait_for(timeout=30_000)
+    home.locator(".peer-transfer").get_by_text("This file is not a download of your course answers.").wait_for(timeout=30_000)
     context.close()
