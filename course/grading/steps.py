@@ -43,7 +43,7 @@ from typing import Any
 
 from peer_course.grading import freshness
 from peer_course.grading.collect import COLLECTED, KEPT, REFUSED, UPDATED, safe_collect_class
-from peer_course.grading.gradebook import open_gradebook
+from peer_course.grading.gradebook import commit_when_closed, open_gradebook
 from peer_course.grading.parallel import DEFAULT_MEMORY_MB, autograde_parallel
 from peer_course.grading.roster import ID_PATTERN
 
@@ -101,7 +101,8 @@ def build(*, course_dir: Path | TrainerDir, assessments: list[str] | None = None
     def one(api, name: str) -> None:
         runner.check(api.generate_assignment(name, force=force, create=True), f"building {name}")
 
-    outcomes = runner.each(names, lambda name: f"building the student version of {name}", one)
+    with commit_when_closed():  # one commit per notebook, not one per cell it records
+        outcomes = runner.each(names, lambda name: f"building the student version of {name}", one)
     with open_gradebook(trainer) as gb:
         apply_due_dates(trainer, gb, names)
     return outcomes
