@@ -39,6 +39,9 @@ def synthetic(n: int, seed: int = 5) -> CohortData:
     students = np.array([f"l{k:05d}" for k in range(n)], dtype=object)
     supervisors = np.array([f"supervisor--{s}" for s in students[::10]], dtype=object)
     ability = rng.uniform(0.2, 0.95, n)
+    # One learner in five works in Spanish; supervisors fill in their forms in English.
+    language = np.where(rng.uniform(size=n) < 0.2, "es", "en").astype(object)
+    supervised = np.concatenate([language, np.full(len(supervisors), "en", dtype=object)])
     knowledge = knowledge_items(items)
     rows = []
     for item in knowledge.itertuples(index=False):
@@ -48,13 +51,17 @@ def synthetic(n: int, seed: int = 5) -> CohortData:
     scores = pd.concat(rows, ignore_index=True)
     responses = []
     for item in items.itertuples(index=False):
-        raters = np.concatenate([students, supervisors]) if item.assessment == names[-1] else students
+        raters, spoken = ((np.concatenate([students, supervisors]), supervised) if item.assessment == names[-1]
+                          else (students, language))
         rating = LEVELS[rng.integers(0, 4, len(raters))] if isinstance(item.scale, str) else None
+        variant = np.char.add("v", (rng.integers(0, item.versions, len(raters)) + 1).astype(str)).astype(object)
         responses.append(pd.DataFrame({"student": raters, "assessment": item.assessment, "item": item.item,
+                                       "variant": variant, "language": spoken,
                                        "rating": rating, "comment": None, "text": None}))
     responses = pd.concat(responses, ignore_index=True)
-    submissions = pd.DataFrame([(s, a, pd.Timestamp("2026-11-20"), 0.0, 0.0) for a in names for s in students],
-                               columns=["student", "assessment", "timestamp", "score", "max_score"])
+    submissions = pd.DataFrame([(s, a, pd.Timestamp("2026-11-20"), 0.0, 0.0, lang) for a in names
+                                for s, lang in zip(students, language)],
+                               columns=["student", "assessment", "timestamp", "score", "max_score", "language"])
     learners = pd.DataFrame({"student": students, "first_name": "Learner", "last_name": students, "email": ""})
     return CohortData(learners, items, scores, submissions, responses)
 

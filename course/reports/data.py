@@ -92,9 +92,14 @@ def read_responses(path: Path) -> tuple[dict, str | None]:
         return {}, f"the answers file could not be used ({error})"
 
 
+def keyed(items: pd.DataFrame) -> pd.Series:
+    """Whether each row of an items table is a knowledge check (its kind is keyed)."""
+    return items["type"].map(lambda name: kind_named(name).keyed).astype(bool)
+
+
 def knowledge_items(items: pd.DataFrame) -> pd.DataFrame:
-    """The rows of an items table that are knowledge checks (their kind is keyed)."""
-    return items[items["type"].map(lambda name: kind_named(name).keyed).astype(bool)]
+    """The rows of an items table that are knowledge checks."""
+    return items[keyed(items)]
 
 
 def response_rows(student: str, assessment: str, records: dict, items: dict[str, Item]) -> list[dict]:

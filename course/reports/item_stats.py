@@ -1,6 +1,6 @@
 """Item statistics in the style of Moodle's quiz statistics report.
 
-All functions take a *wide* table: one row per learner who submitted the
+The statistics take a *wide* table: one row per learner who submitted the
 assessment, one column per item, values in points (a missing value is an
 item the learner was not given: it is left out, not counted as 0).
 
@@ -46,12 +46,11 @@ RATING_VALUES = {
 }
 
 
-def facility(scores: pd.Series, max_points: float) -> float:
-    """Mean score over the maximum (NaN when nobody answered or max is 0)."""
-    values = scores.dropna()
-    if values.empty or not max_points:
+def facility(scores: np.ndarray, max_points: float) -> float:
+    """Mean of the scores given over the maximum (NaN when nobody answered or max is 0)."""
+    if not len(scores) or not max_points:
         return math.nan
-    return float(values.mean() / max_points)
+    return float(scores.mean() / max_points)
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -64,29 +63,45 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float((dx * dy).sum() / denominator)
 
 
-def discrimination(wide: pd.DataFrame, item: str) -> float:
-    """Correlation of ``item`` with the rest-of-test score (see module docs)."""
-    complete = wide.dropna(subset=[item])
-    x = complete[item].to_numpy(dtype=float)
-    rest = complete.drop(columns=[item]).fillna(0).sum(axis=1).to_numpy(dtype=float)
-    return _pearson(x, rest)
+def rest_of_test(values: np.ndarray) -> np.ndarray:
+    """``rest[l, j]``: learner l's total over every column but j (missing scores count 0),
+    NaN where they have no score in column j.
+
+    The scores before the column plus the scores after it, not T - x: the
+    item's own score never enters the sum, so learners with the same other
+    scores have exactly the same rest score, whatever their score on the item."""
+    filled = np.nan_to_num(values)
+    before, after = np.zeros_like(filled), np.zeros_like(filled)
+    before[:, 1:] = np.cumsum(filled[:, :-1], axis=1)
+    after[:, :-1] = np.cumsum(filled[:, :0:-1], axis=1)[:, ::-1]
+    return np.where(np.isnan(values), math.nan, before + after)
 
 
-def item_statistics(wide: pd.DataFrame, max_points: dict[str, float]) -> pd.DataFrame:
-    """One row per item: n, facility, discrimination, and why it is flagged ('' if not)."""
+def _review(f: float, d: float) -> str:
+    reasons = []
+    if not math.isnan(f) and f < LOW_FACILITY:
+        reasons.append(f"facility below {LOW_FACILITY:g}")
+    if not math.isnan(f) and f > HIGH_FACILITY:
+        reasons.append(f"facility above {HIGH_FACILITY:g}")
+    if not math.isnan(d) and d < LOW_DISCRIMINATION:
+        reasons.append(f"discrimination below {LOW_DISCRIMINATION:g}")
+    return "; ".join(reasons)
+
+
+def item_statistics(wide: pd.DataFrame, max_points: dict) -> pd.DataFrame:
+    """One row per item (column of ``wide``): n, facility, discrimination, and why it
+    is flagged ('' if not)."""
+    values = wide.to_numpy(dtype=float)
+    # One contiguous row per item: the loop below reads items, not learners.
+    scores, rest = values.T.copy(), rest_of_test(values).T.copy()
     rows = []
-    for item in wide.columns:
-        f = facility(wide[item], max_points[item])
-        d = discrimination(wide, item)
-        reasons = []
-        if not math.isnan(f) and f < LOW_FACILITY:
-            reasons.append(f"facility below {LOW_FACILITY:g}")
-        if not math.isnan(f) and f > HIGH_FACILITY:
-            reasons.append(f"facility above {HIGH_FACILITY:g}")
-        if not math.isnan(d) and d < LOW_DISCRIMINATION:
-            reasons.append(f"discrimination below {LOW_DISCRIMINATION:g}")
-        rows.append({"item": item, "n": int(wide[item].notna().sum()), "max_points": float(max_points[item]),
-                     "facility": f, "discrimination": d, "review": "; ".join(reasons)})
+    for item, score, other in zip(wide.columns, scores, rest):
+        given = ~np.isnan(score)
+        x = score[given]
+        f = facility(x, max_points[item])
+        d = _pearson(x, other[given])
+        rows.append({"item": item, "n": len(x), "max_points": float(max_points[item]),
+                     "facility": f, "discrimination": d, "review": _review(f, d)})
     return pd.DataFrame(rows, columns=["item", "n", "max_points", "facility", "discrimination", "review"])
 
 

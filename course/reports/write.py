@@ -12,7 +12,6 @@ from peer_course.reports.data import load_cohort
 from peer_course.reports.render import render_report
 
 
-
 def inert(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell made inert (numbers are left as they are)."""
     text = [column for column in frame.columns if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])]
@@ -20,8 +19,14 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     frame = frame.copy()
     for column in text:
-        frame[column] = frame[column].map(inert_cell)
+        frame[column] = _inert_column(frame[column])
     return frame
+
+
+def _inert_column(column: pd.Series) -> pd.Series:
+    # The rule runs once per distinct value: ids and category names repeat on every row.
+    made_inert = {value: inert_cell(value) for value in column.dropna().unique()}
+    return column.map(made_inert).where(column.notna(), column)
 
 
 def write_report(tables: dict[str, pd.DataFrame], out: Path, *, title: str = "Cohort report",
