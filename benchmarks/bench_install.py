@@ -63,6 +63,11 @@ def readme_learner_command() -> str:
     return line
 
 
+def install_part(command: str) -> str:
+    """The learner command without its final ``peer-course serve``."""
+    return command.removesuffix(SERVE).rstrip().removesuffix("&&").rstrip()
+
+
 def fresh_clone(dest: Path) -> Path:
     """Copy the files git knows (tracked and new, not ignored), as a fresh clone has them."""
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, check=True,
@@ -164,7 +169,7 @@ def measure(kind: str, command: str, cache: Path, work: Path) -> dict[str, float
     if kind == "baseline":
         return {"total_s": run_install(command, folder, env, log)}
     clone = fresh_clone(folder)
-    install = run_install(command.removesuffix(SERVE).rstrip().removesuffix("&&").rstrip(), clone, env, log)
+    install = run_install(install_part(command), clone, env, log)
     first_serve = serve_until_home(clone, env, log)
     shutil.rmtree(folder, ignore_errors=True)
     return {"install_s": install, "serve_s": first_serve, "total_s": install + first_serve}
