@@ -22,19 +22,31 @@ pytestmark = pytest.mark.slow
 SELF = "core-competencies-self-assessment"
 
 
-@pytest.fixture
-def content(tmp_path, monkeypatch):
-    root = tmp_path / "content"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the course's content with every student version made into
+    released/ by `peer-course student-versions`, once for the module (19
+    assessments take over a minute); each test works on its own copy of it."""
+    root = tmp_path_factory.mktemp("built") / "content"
     for folder in ("modules", "assessments"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("responses.json*", "self-assessment"))
+    done = subprocess.run([sys.executable, "-m", "peer_course.cli", "student-versions"], capture_output=True,
+                          text=True, env={**os.environ, "PEER_COURSE_ROOT": str(root)})
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture
+def content(built, tmp_path, monkeypatch):
+    """The built content, copied for one test (the student versions' stamps still
+    match their sources, so nothing is made again unless a test changes a source)."""
+    root = tmp_path / "content"
+    shutil.copytree(built, root, symlinks=True)
     monkeypatch.setenv("PEER_COURSE_ROOT", str(root))
     return root
 
 
 def test_without_the_source_the_released_version_is_used(content, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "peer_course.cli", "student-versions"], capture_output=True,
-                          text=True, env={**os.environ, "PEER_COURSE_ROOT": str(content)})
-    assert done.returncode == 0, done.stderr
     released = content / "released" / SELF / f"{SELF}.ipynb"
     assert released.is_file() and "BEGIN HIDDEN TESTS" not in released.read_text(encoding="utf-8")
     (content / "assessments" / SELF / f"{SELF}.ipynb").unlink()  # as in a hosting image
@@ -43,6 +55,7 @@ def test_without_the_source_the_released_version_is_used(content, tmp_path):
 
 
 def test_without_source_or_released_version_the_message_says_what_to_run(content, tmp_path):
+    shutil.rmtree(content / "released")
     (content / "assessments" / SELF / f"{SELF}.ipynb").unlink()
     with pytest.raises(StudentVersionError, match="run `peer-course student-versions`"):
         make_student_version(SELF, tmp_path / "learner")
