@@ -134,6 +134,7 @@ def _autograde_summary(outcomes) -> int:
 
 def cmd_regrade(args: argparse.Namespace) -> int:
     from peer_course.grading.steps import regrade
+    from peer_course.grading.trainer_dir import TrainerDir
 
     result = regrade(course_dir=_course_dir(args), assessment=args.assessment, workers=args.workers,
                      time_limit=args.time_limit, cell_timeout=args.cell_timeout, memory_limit=args.memory_limit,
@@ -142,6 +143,7 @@ def cmd_regrade(args: argparse.Namespace) -> int:
     moved = [c for c in result.changes if c.old != c.new]
     print(f"{args.assessment}: {len(moved)} of {len(result.changes)} learner(s) have a new score; "
           "manual grades were kept." + (" Feedback that changed is remade in feedback/." if result.feedback else ""))
+    _print_release(result.released, TrainerDir(_course_dir(args)))
     return code
 
 
@@ -227,7 +229,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from peer_course.grading.steps import HELD, RELEASED, feedback
+    from peer_course.grading.steps import feedback
     from peer_course.grading.trainer_dir import TrainerDir
 
     course = TrainerDir(_course_dir(args))
@@ -235,6 +237,14 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                         progress=_progress)
     made = ", ".join(f"{o.assessment} {o.message}" for o in outcomes if o.student is None)
     print(f"Feedback is in feedback/ ({made})." if made else "Feedback is in feedback/; nothing was out of date.")
+    _print_release(outcomes, course)
+    return 0
+
+
+def _print_release(outcomes, course) -> None:
+    """Say how many learners' feedback went to the exchange and how many are held back."""
+    from peer_course.grading.steps import HELD, RELEASED
+
     released = sum(o.status == RELEASED for o in outcomes)
     held = sum(o.status == HELD for o in outcomes)
     if released:
@@ -244,7 +254,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         # not a failure: the pages are made; the lines above say why they cannot go and what to do
         print(f"{held} learner(s)' feedback is not released (see above); `peer-course status` lists them as "
               "'feedback ready'.")
-    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -182,6 +182,9 @@ def test_peer_course_regrade_applies_a_key_fix_and_prints_each_change(cohort, ca
     assert all(page(course, learner).stat().st_mtime_ns != feedback_before[learner] for learner in LEARNERS)
     assert all(in_exchange(course, learner) == page(course, learner).read_bytes() for learner in THROUGH_EXCHANGE)
     assert re.search(r"Graded 4 of 4 submission\(s\) \(4 graded again", out)
+    # and the trainer is told, as `feedback` tells it, whose feedback could not go to the exchange
+    assert out.splitlines()[-1] == ("2 learner(s)' feedback is not released (see above); `peer-course status` lists "
+                                    "them as 'feedback ready'.")
 
 
 def test_regrade_of_an_unknown_assessment_is_one_line(cohort, capsys):
