@@ -28,22 +28,38 @@ def wait_for_http(url: str, *, process: subprocess.Popen, log: Path, timeout: fl
     Raises
     ------
     ServerDidNotStart
-        With the end of the server's log, if the server exits or does not
-        answer within ``timeout`` seconds.
+        With the server's log (see :func:`log_summary`), if the server exits
+        or does not answer within ``timeout`` seconds.
     """
     deadline = time.monotonic() + timeout
+    last = "nothing yet"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServerDidNotStart(f"the server exited ({process.returncode}) before answering {url}:\n"
-                                    + log.read_text(errors="replace")[-6000:])
+                                    + log_summary(log))
         try:
             response = requests.get(url, timeout=10, **kwargs)
             if response.status_code < below:
                 return response
-        except requests.ConnectionError:
-            pass
+            last = f"status {response.status_code}"
+        except requests.ConnectionError as error:
+            last = f"no connection ({type(error).__name__})"
         time.sleep(0.3)
-    raise ServerDidNotStart(f"no answer from {url} within {timeout:g} s:\n" + log.read_text(errors="replace")[-6000:])
+    raise ServerDidNotStart(f"no answer from {url} within {timeout:g} s (last: {last}):\n" + log_summary(log))
+
+
+def log_summary(log: Path) -> str:
+    """A server log for a failure message: its start (how the server came up,
+    which a long tail of repeated requests would hide), the first warning,
+    error and traceback lines after it, and its end."""
+    text = log.read_text(errors="replace")
+    if len(text) <= 12_000:
+        return text
+    lines = text.splitlines()
+    notable = [line for line in lines[40:-60] if any(mark in line for mark in (
+        "[W ", "[E ", "[C ", "Traceback", "Error", "error:", "warn"))]
+    return "\n".join(["--- start of the log ---", *lines[:40], "--- warnings and errors ---", *notable[:80],
+                      "--- end of the log ---", *lines[-60:]])
 
 
 def stop(process: subprocess.Popen, timeout: float = 30) -> None:
