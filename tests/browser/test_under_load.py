@@ -4,7 +4,7 @@ Learners reported "Error displaying widget: model not found" on a busy
 server. The cause: the browser asks the page's kernel for the state of every
 widget model and gives up after 4 seconds (ipywidgets' manager), and a
 self-assessment page held about a thousand models. Questions are one small
-model each now, and a page whose questions still fail reloads itself once
+model each now, and a page whose questions still fail reloads itself (at most twice)
 (the course's page template). This test loads every learner page ten times,
 five learners at a time, each answering as they go, and counts any question
 that is missing or any widget error left on the page.
@@ -55,7 +55,7 @@ async def load(context, url: str, questions: int, answer: bool) -> list[str]:
         await page.goto(url, wait_until="load", timeout=180_000)
         await page.wait_for_load_state("networkidle", timeout=180_000)
         if questions:
-            # (a page whose widgets failed reloads itself once: keep waiting through that)
+            # (a page whose widgets failed reloads itself, at most twice: keep waiting through that)
             shown, deadline = 0, asyncio.get_running_loop().time() + 120
             while asyncio.get_running_loop().time() < deadline:
                 try:
