@@ -190,3 +190,49 @@ def test_lesson_text_is_16px_in_lines_of_about_80_characters(browser, course_ser
     assert measured[0] <= 85, f"lines hold about {measured[0]:.0f} characters"
     assert measured[1] >= 16
     context.close()
+
+
+# A kernel that answers the browser's first request late: the browser's
+# widget manager asks the page's kernel for every widget's state and stops
+# waiting after 4 seconds (ipywidgets' fixed CONTROL_COMM_TIMEOUT,
+# ipywidgets#3633), then asks for each widget one by one. On a busy server the
+# first answer can take longer than that; the page must still show every
+# question on its first load, and not reload itself.
+SLOW_ANSWER_S = 6
+SLOW_ANSWER = f"""\
+import time as _time
+from ipywidgets import Widget as _Widget
+
+_answer_states = _Widget._handle_control_comm_msg.__func__
+
+
+def _slow_answer(cls, msg):
+    _time.sleep({SLOW_ANSWER_S})
+    return _answer_states(cls, msg)
+
+
+_Widget._handle_control_comm_msg = classmethod(_slow_answer)
+"""
+
+
+def test_every_question_renders_on_the_first_load_when_the_kernel_answers_late(browser, course_server):
+    module = "01-peer-role.ipynb"
+    questions = len(bank(course_server, "peer-role.yaml").ids)
+    notebook = json.loads((course_server.workspace / module).read_text(encoding="utf-8"))
+    notebook["cells"].insert(0, {"cell_type": "code", "execution_count": None, "id": "slow-answer",
+                                 "metadata": {}, "outputs": [], "source": SLOW_ANSWER})
+    (course_server.workspace / "slow-kernel.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    loads: list[str] = []
+    page.on("load", lambda _page: loads.append(page.url))
+    page.goto(course_server.url("slow-kernel.ipynb"), wait_until="load", timeout=120_000)
+    page.wait_for_function(f"() => document.querySelectorAll('.peer-item').length >= {questions} "
+                           "|| document.body.innerText.includes('Error displaying widget')", timeout=90_000)
+    page.wait_for_load_state("networkidle", timeout=60_000)
+    assert "Error displaying widget" not in page.locator("body").inner_text()
+    assert page.locator(".peer-item").count() == questions
+    assert loads == [page.url], "the page reloaded itself instead of waiting for its kernel"
+    page.locator(".peer-item input[type=radio]").first.check()  # and the questions work
+    page.locator(".peer-status", has_text="Saved").first.wait_for(timeout=30_000)
+    context.close()
