@@ -54,6 +54,21 @@ def cmd_author(args: argparse.Namespace) -> int:
         out = assessments_dir() / bank_id
     path = author_assessment(args.draft, out)
     print(f"Wrote {path} and {path.parent / 'items.yaml'} (keys are only in the notebook's hidden tests).")
+    return _write_exam_keys()
+
+
+def cmd_exam_keys(args: argparse.Namespace) -> int:
+    return _write_exam_keys()
+
+
+def _write_exam_keys() -> int:
+    """Copy the graded questions' keys into the practice exam's hidden test (after any graded key changed)."""
+    from peer_course.authoring.practice_exam import graded_keys, write_keys
+
+    path = write_keys()
+    if path is not None:
+        print(f"Wrote the keys of {len(graded_keys())} graded questions into {path}'s hidden test "
+              "(the practice exam's attempts to hand in are scored by them).")
     return 0
 
 
@@ -298,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("author", cmd_author, "Make an nbgrader assessment from a draft item bank that holds keys.")
     p.add_argument("draft", help="the draft (YAML, mode: graded, with keys); keep it out of the repository")
     p.add_argument("--out", help="output folder (default: assessments/<id>/)")
+
+    add("exam-keys", cmd_exam_keys, "Copy the graded questions' keys into the practice exam's hidden test "
+                                    "(after a graded assessment's keys change; `author` does this too).")
 
     add("messages", cmd_messages, "Update the interface's message template and every language's catalogue; "
                                   "list what is still to translate.")

@@ -39,6 +39,7 @@ import contextlib
 import functools
 import io
 import warnings
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -226,11 +227,16 @@ score_completion = _scorer(ReflectionKind, "Completion of a reflection: written 
 
 
 @_graded
-def score_practice_exam(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> float:
+def score_practice_exam(item_id: str, *, keys: dict[str, str] | None = None, folder: str | Path | None = None,
+                        bank: str = BANK_FILE) -> float:
     """The share of the saved practice exam attempt's questions answered right.
 
-    The exam's key is its questions' own keys, from the lessons' banks (public
-    by design: the exam is practice); an attempt must hold a full draw of them.
+    An attempt from the lessons is scored by the lessons' own keys (public by
+    design: that source is practice scored in the learner's page). An attempt
+    from the graded assessments is scored by ``keys`` (question id -> key),
+    which the practice exam's hidden test holds; the learner's feedback shows
+    the score per domain and the modules to review, never which question was
+    right. Either way the attempt must hold a full draw from its source.
     """
     from peer_widgets import exam
     from peer_widgets.manifest import load_manifest
@@ -241,12 +247,29 @@ def score_practice_exam(item_id: str, *, folder: str | Path | None = None, bank:
         raise NoScore(_("this item is graded with the wrong helper; ask your trainer to check it."))
     value = kind.check_value(item, _answer(item_id, folder))
     manifest = load_manifest()
+    source = exam.attempt_source(value)
     questions = exam.attempt_questions(manifest, value)
-    expected = min(exam.EXAM_SIZE, len(exam.pool(manifest)))
+    expected = min(exam.EXAM_SIZE, len(exam.source_pool(manifest, source)))
     if len(questions) != expected or len(value["items"]) != expected:
         raise NoScore(_("this attempt does not hold {n} of the course's practice questions; start a new "
                         "attempt.").format(n=expected))
-    return kind.score(item, value, questions)
+    if source == exam.GRADED:
+        missing = [q.item.id for q in questions if q.item.id not in (keys or {})]
+        if missing:
+            raise NoScore(_("this attempt's questions have no keys on the trainer's side; ask your trainer "
+                            "to run peer-course exam-keys and grade it again."))
+        questions = [replace(q, item=replace(q.item, key=keys[q.item.id])) for q in questions]
+    result = kind.result(item, value, questions)
+    # The learner's feedback: the score per domain and the modules to look at
+    # again, as on the practice page; never which question was right.
+    for domain in result.domains:
+        print(_("{domain}: {right} of {total} right.").format(domain=domain.name, right=domain.right,
+                                                              total=domain.total))
+        if domain.review:
+            modules = ", ".join(_("Module {number}: {title}").format(number=module.number, title=module.title)
+                                for module, _missed in domain.review[:3])
+            print(_("{domain}: look again at {modules}.").format(domain=domain.name, modules=modules))
+    return result.share
 
 
 def show_reflection(item_id: str, *, folder: str | Path | None = None, bank: str = BANK_FILE) -> None:

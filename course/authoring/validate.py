@@ -126,7 +126,7 @@ def check_assessment(name: str, folder: Path) -> tuple[list[str], list[str]]:
         problem = kind.key_problem(item, key) if kind.keyed else None
         if problem is not None:
             problems.append(f"{notebook_path}: item '{item_id}': field '{problem[0]}': {problem[1]}")
-        if "HIDDEN TESTS" not in cell.source and key is not None:
+        if "HIDDEN TESTS" not in cell.source and (key is not None or kwargs.get("keys")):
             problems.append(f"{notebook_path}: item '{item_id}': the key is outside the hidden tests region")
         problems += _variant_problems(notebook_path, item, kwargs.get("variants"))
         if "rationale" in kwargs:
@@ -209,6 +209,10 @@ def validate_course() -> list[str]:
         if ids:
             problems += untagged(load_bank(assessments_dir() / name / "items.yaml"))
         register(ids, str(assessments_dir() / name / "items.yaml"))
+    if not problems:  # the keys are read from the assessments, so only once those check out
+        from peer_course.authoring.practice_exam import problems as practice_exam_problems
+
+        problems += practice_exam_problems(manifest)
     from peer_course.authoring.translated import translation_problems
 
     problems += translation_problems()

@@ -55,9 +55,11 @@ def entry_ids(bank: dict, item_id: str, field: str = "options") -> list[str]:
 
 
 def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
-           comment: str = "I am still practising this.", variant: str | None = None) -> tuple[object, float]:
+           comment: str = "I am still practising this.", variant: str | None = None,
+           exam_source: str = "lessons") -> tuple[object, float]:
     """``(saved value, expected score)`` of an answer of ``quality`` to ``item``
-    (to its other version ``variant``, graded by that version's key, if given)."""
+    (to its other version ``variant``, graded by that version's key, if given;
+    a practice exam attempt drawn from ``exam_source``)."""
     points, key = item.points, item.key
     if variant is not None:
         key = item.variants[variant]["key"]
@@ -81,7 +83,7 @@ def answer(item: Graded, bank: dict, quality: str, *, level: str = "developing",
             return {**wrong, first: key[first]}, round(points / len(key), 2)
         return wrong, 0.0
     if item.kind == "practice_exam":
-        return practice_attempt(quality, points)
+        return practice_attempt(quality, points, source=exam_source)
     if item.kind == "rating":
         if quality == RIGHT:
             return {"rating": level, "comment": comment}, points
@@ -100,16 +102,36 @@ def practice_pool() -> dict[str, str]:
     return found
 
 
-def practice_attempt(quality: str, points: float, size: int = 75) -> tuple[dict, float]:
-    """A finished practice exam attempt of ``quality`` and what it must score:
-    RIGHT every key, WRONG no key, PARTIAL the first third right."""
-    pool = practice_pool()
+def graded_practice_pool() -> dict[str, str]:
+    """Graded question id -> key, for every graded single-choice question with
+    four options and an IC&RC domain (the practice exam's pool for an attempt to
+    hand in): the questions from the released banks' YAML, the keys from the
+    source notebooks' hidden tests."""
+    from peer_widgets.manifest import load_manifest
+
+    found = {}
+    for module in load_manifest().modules:
+        if not module.assessment:
+            continue
+        keys = {cell.item_id: cell.key for cell in graded_items(module.assessment)}
+        for item in released_bank(module.assessment)["items"]:
+            if item["type"] == "single_choice" and len(item["options"]) == 4 and item.get("icrc"):
+                found[item["id"]] = keys[item["id"]]
+    return found
+
+
+def practice_attempt(quality: str, points: float, size: int = 75, source: str = "lessons") -> tuple[dict, float]:
+    """A finished practice exam attempt of ``quality`` from ``source`` ("lessons"
+    or "graded") and what it must score: RIGHT every key, WRONG no key, PARTIAL
+    the first third right."""
+    pool = graded_practice_pool() if source == "graded" else practice_pool()
     options = "abcd"
     chosen = sorted(pool)[:min(size, len(pool))]
     right = {RIGHT: len(chosen), WRONG: 0, PARTIAL: len(chosen) // 3}[quality]
     answers = {check: pool[check] if n < right else next(o for o in options if o != pool[check])
                for n, check in enumerate(chosen)}
-    attempt = {"attempt": 1, "items": chosen, "answers": answers, "times": {c: ANSWERED_AT for c in chosen},
+    attempt = {"attempt": 1, "source": source, "items": chosen, "answers": answers,
+               "times": {c: ANSWERED_AT for c in chosen},
                "started_at": ANSWERED_AT, "minutes": None, "finished": True, "history": []}
     return attempt, round(points * right / len(chosen), 2)
 

@@ -140,7 +140,8 @@ def test_scoring_keeps_the_score_and_a_new_attempt_draws_new_questions(exam_fold
     result = page.finish()
     assert result.right == 10
     record = saved(exam_folder)
-    assert record["finished"] and record["history"] == [{"attempt": 1, "right": 10, "total": exam.EXAM_SIZE}]
+    assert record["finished"] and record["history"] == [{"attempt": 1, "source": "lessons", "right": 10,
+                                                         "total": exam.EXAM_SIZE}]
     page.start()
     second = saved(exam_folder)
     assert second["attempt"] == 2 and second["items"] != record["items"] and second["answers"] == {}
@@ -178,3 +179,93 @@ def test_the_practice_exam_is_an_assessment_with_one_autograded_item():
     bank = yaml.safe_load(EXAM_BANK.read_text(encoding="utf-8"))
     assert [i["type"] for i in bank["items"]] == ["practice_exam"] and bank["items"][0]["points"] == exam.EXAM_SIZE
     assert MANIFEST.practice_exam is not None and "practice-exam" in MANIFEST.assessments
+
+
+# -- an attempt to hand in: drawn from the graded checks, scored only by the trainer's grading --------
+
+GRADED_POOL = exam.graded_pool(MANIFEST)
+
+
+def graded_keys() -> dict[str, str]:
+    from tests.support.oracle import graded_practice_pool
+
+    return graded_practice_pool()  # the keys read from the graded assessments' hidden tests
+
+
+def test_an_attempt_to_hand_in_draws_every_graded_check_of_the_exam_format_without_keys():
+    assert {q.item.id for q in GRADED_POOL} == set(graded_keys())  # read independently from the YAML
+    assert all(q.item.key is None and not q.item.variants for q in GRADED_POOL)
+    drawn = exam.draw(GRADED_POOL, "ana", 1, source=exam.GRADED)
+    assert len(drawn) == exam.EXAM_SIZE == len({q.item.id for q in drawn})
+    in_pool, in_exam = Counter(q.item.icrc for q in GRADED_POOL), Counter(q.item.icrc for q in drawn)
+    for domain, count in in_pool.items():
+        assert abs(in_exam[domain] - exam.EXAM_SIZE * count / len(GRADED_POOL)) < 1, domain
+    # each question's module is the module its graded check belongs to
+    assessment_of = {m.number: m.assessment for m in MANIFEST.modules}
+    for question in drawn:
+        assert question.item.id in load_bank(assessments_dir() / assessment_of[question.module.number] / "items.yaml").ids
+
+
+def test_an_attempt_to_hand_in_is_never_scored_on_the_page(exam_folder, monkeypatch):
+    page = open_page(exam_folder)
+    page.start(source=exam.GRADED)
+    record = saved(exam_folder)
+    assert record["source"] == exam.GRADED and len(record["items"]) == exam.EXAM_SIZE
+    assert set(record["items"]) <= set(graded_keys())
+    keys = graded_keys()
+    for widget in page.widgets:
+        widget.answer = keys[exam.lesson_id(widget.item.id)]  # every answer right
+    assert "I have finished" in [getattr(child, "description", "") for child in page.box.children]
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("the page scored an attempt to hand in")
+
+    monkeypatch.setattr(exam, "score_attempt", no_scoring)
+    assert page.finish() is None
+    record = saved(exam_folder)
+    assert record["finished"] and record["history"] == [{"attempt": 1, "source": exam.GRADED}]
+    shown = " ".join(getattr(child, "value", "") for child in page.box.children if isinstance(getattr(child, "value", None), str))
+    assert "ready to hand in" in shown and "right (" not in shown and "%" not in shown
+    again = open_page(exam_folder)  # a reload shows the same, still without a score
+    assert "ready to hand in" in " ".join(getattr(c, "value", "") for c in again.box.children
+                                          if isinstance(getattr(c, "value", None), str))
+
+
+def test_no_rationale_of_a_graded_check_reaches_the_page(exam_folder):
+    from peer_course.authoring.scoring import scoring_cells
+
+    page = open_page(exam_folder)
+    page.start(source=exam.GRADED)
+    state = json.dumps([w.get_state() for w in page.widgets])
+    rationales = [text for module in MANIFEST.modules if module.assessment
+                  for cell in scoring_cells(assessments_dir() / module.assessment / f"{module.assessment}.ipynb")[0]
+                  for by_language in cell.rationales.values() for text in by_language.values()]
+    assert len(rationales) > 200
+    assert not [text for text in rationales if text in state]
+    assert '"key"' not in state
+
+
+def test_grading_scores_an_attempt_to_hand_in_by_its_hidden_test_keys_per_domain_only(exam_folder, capsys):
+    keys = graded_keys()
+    drawn = exam.draw(GRADED_POOL, "ana", 1, source=exam.GRADED)
+    right = {q.item.id: keys[q.item.id] for q in drawn[:30]}
+    wrong = {q.item.id: next(o.id for o in q.item.options if o.id != keys[q.item.id]) for q in drawn[30:]}
+    attempt = {**attempt_with({}), "source": exam.GRADED, "items": [q.item.id for q in drawn],
+               "answers": {**right, **wrong}, "times": {q.item.id: "2026-12-01T09:00:00Z" for q in drawn}}
+    ResponseStore.for_folder(exam_folder).save(exam.RECORD, attempt)
+    assert grading.score_practice_exam("px-exam", points=75, keys=keys) == 30.0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[-1] == "px-exam: 30 of 75 points." and out.err == ""
+    scores = [line for line in lines[:-1] if line.endswith(" right.")]
+    assert len(scores) == 4 and sum(int(line.rsplit(": ", 1)[1].split(" of ")[0]) for line in scores) == 30
+    plans = [line for line in lines[:-1] if " look again at " in line]
+    assert len(plans) == 4 and all("Module " in line for line in plans)  # 45 wrong: every domain has a plan
+    assert len(lines) == 1 + len(scores) + len(plans)
+    assert not [q.item.id for q in drawn if q.item.id in out.out]  # never which question was right
+    assert not [o.text for q in drawn for o in q.item.options if o.text in out.out]
+    # without the keys (a hidden test out of date) it scores nothing and says what to do
+    assert grading.score_practice_exam("px-exam", points=75) == 0.0
+    assert "peer-course exam-keys" in capsys.readouterr().out
+    # the learner page's own keys (the lessons') cannot score it: its questions are not in that pool
+    assert grading.score_practice_exam("px-exam", points=75, keys={}) == 0.0

@@ -91,12 +91,12 @@ def score_attempt(questions: list[Question], attempt: dict) -> Result:
 class PracticeExamKind(ItemKind):
     """A practice exam attempt, saved as one record::
 
-        {"attempt": 2, "items": ["pr-f03", ...], "answers": {"pr-f03": "b"}, "times": {"pr-f03": "<UTC>"},
-         "started_at": "<UTC>", "minutes": 90, "finished": true, "history": [...]}
+        {"attempt": 2, "source": "lessons", "items": ["pr-f03", ...], "answers": {"pr-f03": "b"},
+         "times": {"pr-f03": "<UTC>"}, "started_at": "<UTC>", "minutes": 90, "finished": true, "history": [...]}
 
-    It scores the share of the attempt's questions answered right by the
-    lessons' own keys (an answer saved after a timed attempt's end counts
-    nothing). It has no key of its own and no framework tags: its questions
+    It scores the share of the attempt's questions answered right by their
+    keys: the lessons' own, or for a graded attempt the practice exam's hidden
+    test's (an answer saved after a timed attempt's end counts nothing). It has no key of its own and no framework tags: its questions
     carry theirs.
     """
 
@@ -114,7 +114,8 @@ class PracticeExamKind(ItemKind):
                 and isinstance(answers, dict) and all(isinstance(a, str) for a in answers.values())
                 and isinstance(times, dict) and all(isinstance(t, str) for t in times.values())
                 and (value.get("minutes") is None or (isinstance(value["minutes"], int) and value["minutes"] > 0))
-                and isinstance(value.get("started_at"), str)):
+                and isinstance(value.get("started_at"), str)
+                and value.get("source", "lessons") in ("lessons", "graded")):
             raise MalformedAnswer(f"item '{item.id}': not a practice exam attempt")
         if not set(answers) <= set(items):
             raise OutOfRangeAnswer(f"item '{item.id}': answers to questions the attempt does not hold")
@@ -122,8 +123,12 @@ class PracticeExamKind(ItemKind):
 
     def score(self, item: "Item", value: Any, key: Any = None) -> float:
         """The share right; ``key`` is the attempt's questions (:class:`Question`,
-        each lesson check with its own key), as grading finds them."""
-        return score_attempt(list(key or []), value).share
+        each with its key), as grading finds them."""
+        return self.result(item, value, key).share
+
+    def result(self, item: "Item", value: Any, key: Any = None) -> Result:
+        """The attempt's scores per domain (``key`` as for :meth:`score`)."""
+        return score_attempt(list(key or []), value)
 
     def complete(self, item: "Item", value: Any) -> bool:
         return self.answered(item, value) and bool(value.get("finished"))

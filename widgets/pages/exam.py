@@ -2,9 +2,12 @@
 drawn and scored).
 
 The page is one box whose content follows the attempt saved in the answers
-file: a start panel (optional timer), then the attempt's questions with a
-"Score my practice exam" button, then the scores per domain with a study plan
-and "Start a new attempt". Every answer is saved the moment it is given, so a
+file: a start panel (where the questions come from, optional timer), then
+the attempt's questions with a "Score my practice exam" button, then the
+scores per domain with a study plan and "Start a new attempt". An attempt to
+hand in (drawn from the graded assessments) ends with "I have finished"
+instead: the page never scores it, since it holds no keys; the trainer's
+grading does, and the learner's feedback shows the score per domain. Every answer is saved the moment it is given, so a
 reload, a closed tab or another device brings the attempt back as it was.
 """
 
@@ -167,22 +170,29 @@ class PracticeExam:
             return False
         return True
 
-    def start(self, minutes: int | None = None) -> None:
+    def start(self, minutes: int | None = None, source: str = exam.LESSONS) -> None:
         """Begin a new attempt: a fresh draw, saved before the first question shows."""
-        if self._save_record(exam.new_attempt(self.manifest, learner_key(), self.record, minutes, now())):
+        if self._save_record(exam.new_attempt(self.manifest, learner_key(), self.record, minutes, now(), source)):
             self.render()
 
     def result(self) -> exam.Result:
+        """The scores of a practice attempt (from the lessons: its keys are the lessons' own)."""
         return exam.score_attempt(exam.attempt_questions(self.manifest, self.record), self.record)
 
-    def finish(self) -> exam.Result:
-        """Score the current attempt and keep its score in the attempt's history."""
+    def to_hand_in(self, record: dict | None = None) -> bool:
+        return exam.attempt_source(self.record if record is None else record) == exam.GRADED
+
+    def finish(self) -> exam.Result | None:
+        """End the current attempt: a practice attempt is scored and its score kept
+        in the history; an attempt to hand in is only closed (None: no score here)."""
         self.store.reload()
-        record, result = self.record, self.result()
+        record = self.record
+        result = None if self.to_hand_in(record) else self.result()
         if record and not record.get("finished"):
-            record.update(finished=True, finished_at=now(), history=[
-                *record.get("history", []), {"attempt": record["attempt"], "right": result.right,
-                                             "total": result.total}])
+            entry = {"attempt": record["attempt"], "source": exam.attempt_source(record)}
+            if result is not None:
+                entry.update(right=result.right, total=result.total)
+            record.update(finished=True, finished_at=now(), history=[*record.get("history", []), entry])
             self._save_record(record)
         self.render()
         return result
@@ -202,12 +212,20 @@ class PracticeExam:
 
     def _start_panel(self, record: dict) -> tuple:
         parts: list[Any] = []
-        if record.get("finished"):
+        if record.get("finished") and self.to_hand_in(record):
+            parts.append(w.HTML(
+                f"<section class='peer-exam-result'><h2>{e(_('Attempt {n} is ready to hand in').format(n=record['attempt']))}</h2><p>"
+                + e(_("Your answers are saved. Hand in this exam the way your trainer has shown you. Your "
+                      "trainer's grading scores it, and your feedback shows your score in each IC&RC domain "
+                      "with the modules to look at again. Starting a new attempt replaces this one in what "
+                      "you hand in.")) + "</p></section>"))
+        elif record.get("finished"):
             parts.append(w.HTML(render_result(self.result(), record["attempt"])))
         history = record.get("history", [])
         if len(history) > 1:
             items = "".join("<li>" + e(_("Attempt {n}: {right} of {total}").format(
-                n=h["attempt"], right=h["right"], total=h["total"])) + "</li>" for h in history)
+                n=h["attempt"], right=h["right"], total=h["total"]) if "right" in h else
+                _("Attempt {n}: for your trainer to score").format(n=h["attempt"])) + "</li>" for h in history)
             parts.append(w.HTML(f"<h2>{e(_('Your attempts'))}</h2><ul>{items}</ul>"))
         size = min(exam.EXAM_SIZE, len(exam.pool(self.manifest)))
         label = _("Start a new attempt") if record.get("items") else _("Start the practice exam")
@@ -215,21 +233,36 @@ class PracticeExam:
             "You will get {n} questions, each with one best answer out of four. A new attempt draws a new "
             "set. You can time yourself; each certification body sets its own time limit.").format(n=size))
             + "</p>"))
+        controls: list[Any] = []
+        source = None
+        if exam.graded_pool(self.manifest):
+            parts.append(w.HTML("<p>" + e(_(
+                "Practice here: questions from the lessons' checks, scored as soon as you finish. To hand in: "
+                "questions from the graded checks, scored by your trainer after you hand the exam in.")) + "</p>"))
+            source = w.Dropdown(options=[(_("Practice here (scored right away)"), exam.LESSONS),
+                                         (_("To hand in (scored by your trainer)"), exam.GRADED)],
+                                value=exam.LESSONS, description=_("Questions"), style={"description_width": "initial"})
+            controls.append(source)
         choices = [(_("No timer"), 0)] + [(_("{n} minutes").format(n=m), m) for m in exam.TIME_LIMITS if m]
         timer = w.Dropdown(options=choices, value=0, description=_("Timer"), style={"description_width": "initial"})
         begin = w.Button(description=label, button_style="primary")
-        begin.on_click(lambda _button: self.start(timer.value or None))
-        return (*parts, timer, begin, self.status)
+        begin.on_click(lambda _button: self.start(timer.value or None, source.value if source else exam.LESSONS))
+        return (*parts, *controls, timer, begin, self.status)
 
     def _attempt_panel(self, record: dict, ends: datetime | None) -> tuple:
         attempt = record["attempt"]
         questions = exam.attempt_questions(self.manifest, record)
-        parts: list[Any] = [w.HTML(f"<h2>{e(_('Attempt {n}').format(n=attempt))}</h2><p>" + e(_(
-            "Your answers are saved as you go. Choose \"Score my practice exam\" when you are done.")) + "</p>")]
+        hand_in = self.to_hand_in(record)
+        intro = (_("Your answers are saved as you go. Choose \"I have finished\" when you are done, then hand "
+                   "the exam in.") if hand_in else
+                 _("Your answers are saved as you go. Choose \"Score my practice exam\" when you are done."))
+        parts: list[Any] = [w.HTML(f"<h2>{e(_('Attempt {n}').format(n=attempt))}</h2><p>" + e(intro) + "</p>")]
         self.timer = None
         if ends is not None:
             self.timer = ExamTimer(deadline_ms=ends.timestamp() * 1000, strings={
-                "left": _("Time left: {time}"), "up": _("Time is up. Your exam has been scored."),
+                "left": _("Time left: {time}"),
+                "up": _("Time is up. Your answers are saved for you to hand in.") if hand_in
+                else _("Time is up. Your exam has been scored."),
                 "warn": _("{minutes} minutes left.")})
             self.timer.observe(lambda change: change["new"] and self.finish(), "expired")
             parts.append(self.timer)
@@ -237,7 +270,8 @@ class PracticeExam:
         for number, question in enumerate(questions, 1):
             item = exam.as_exam_question(question, attempt)
             self.widgets.append(kind_of(item).widget(item, self.answers, number=number, total=len(questions)))
-        score = w.Button(description=_("Score my practice exam"), button_style="primary")
+        score = w.Button(description=_("I have finished") if hand_in else _("Score my practice exam"),
+                         button_style="primary")
         score.on_click(lambda _button: self.finish())
         return (*parts, *self.widgets, score, self.status)
 
