@@ -236,3 +236,37 @@ def test_every_question_renders_on_the_first_load_when_the_kernel_answers_late(b
     page.locator(".peer-item input[type=radio]").first.check()  # and the questions work
     page.locator(".peer-status", has_text="Saved").first.wait_for(timeout=30_000)
     context.close()
+
+
+# ipywidgets' get_model looks for a widget every 100 ms for 2 s and gives up
+# without a last look: a widget registered during the last 100 ms is "not
+# found" (seen about 1 load in 50 on an overloaded server, when the kernel's
+# widgets arrived just as the questions' 2 s ran out). Here the widget is
+# registered exactly then, by the page's own manager.
+LATE_WIDGET = """async () => {
+  const manager = window.jupyterapp.widgetManager;
+  const id = 'peer-course-late-widget';
+  const start = Date.now();
+  const setTimeoutBefore = window.setTimeout;
+  window.setTimeout = function (callback, delay) {
+    // get_model's last wait: the one after which it stops looking
+    if (delay === 100 && Date.now() - start + 100 >= 2000 && !manager._models[id]) {
+      manager._models[id] = Promise.resolve('found');
+    }
+    return setTimeoutBefore.apply(this, arguments);
+  };
+  try {
+    return await manager.get_model(id);
+  } catch (error) {
+    return 'error: ' + error.message;
+  } finally {
+    window.setTimeout = setTimeoutBefore;
+  }
+}"""
+
+
+def test_a_widget_that_arrives_as_the_manager_stops_looking_is_still_found(browser, course_server):
+    context = browser.new_context()
+    page = open_page(context, course_server, MODULE)
+    assert page.evaluate(LATE_WIDGET) == "found"
+    context.close()
