@@ -16,7 +16,10 @@ one table, in the order of the questions:
 * for knowledge questions, the explanation of the right answer (the
   ``rationale`` written beside the key, inside the hidden tests, so it only
   ever leaves the trainer's side here, after grading, for this learner);
-* for a reflection, its status (never its text) and the grade's comment.
+* for a reflection, its status (never its text) and the grade's comment;
+* for the practice exam, the score in each IC&RC domain and the modules to
+  look at again, as its grading helper printed them (lines of exactly those
+  forms: never which question was right).
 
 Everything a learner or trainer wrote is escaped: learner text is never HTML.
 The table names no key and no option id.
@@ -25,6 +28,7 @@ The table names no key and no option id.
 from __future__ import annotations
 
 import ast
+import functools
 import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -114,6 +118,38 @@ def zero_reason(cell: Any, item_id: str, language: str = "en") -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4)
+def domain_lines(language: str) -> tuple[re.Pattern, ...]:
+    """The lines the practice exam's grading helper prints for the learner, in
+    ``language``: the score in each IC&RC domain and the modules to look at
+    again (``peer_widgets.grading.score_practice_exam``). Only lines of exactly
+    these forms reach the feedback; nothing else a test cell prints does."""
+    from peer_widgets.frameworks import framework
+    from peer_widgets.manifest import load_manifest
+
+    with speaking(language):
+        domains = "|".join(re.escape(framework("icrc").entry(d).name) for d in framework("icrc").ids)
+        module = "|".join(re.escape(_("Module {number}: {title}").format(number=m.number, title=m.title))
+                          for m in load_manifest(language=language).modules)
+        templates = (_("{domain}: {right} of {total} right."), _("{domain}: look again at {modules}."))
+    fill = {"domain": f"(?:{domains})", "right": r"\d+", "total": r"\d+",
+            "modules": f"(?:{module})(?:, (?:{module})){{0,2}}"}
+    patterns = []
+    for template in templates:
+        text = re.escape(template)
+        for name, regex in fill.items():
+            text = text.replace(re.escape("{" + name + "}"), regex)
+        patterns.append(re.compile(text))
+    return tuple(patterns)
+
+
+def by_domain(cell: Any, language: str = "en") -> list[str]:
+    """The practice exam's lines per domain, as its grading helper printed them (none for other items)."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    patterns = domain_lines(language)
+    return [line.strip() for line in text.splitlines() if any(p.fullmatch(line.strip()) for p in patterns)]
+
+
 def answer_text(item: Any, record: Any) -> str:
     """The learner's saved answer to ``item`` in words (plain text, not escaped)."""
     from peer_widgets.kinds import AnswerProblem, kind_of
@@ -170,6 +206,8 @@ def render_table(title: str, rows: list[dict[str, Any]]) -> str:
         if row.get("reason"):
             score += f" ({row['reason']})"
         parts.append(_row(_("Score"), score, "peer-score"))
+        if row.get("domains"):
+            parts.append(_row(_("By IC&RC domain"), "\n".join(row["domains"]), "peer-domains"))
         if row.get("rationale"):
             parts.append(_row(_("Why"), row["rationale"], "peer-rationale"))
         if row.get("comment"):
@@ -208,6 +246,7 @@ def feedback_rows(nb: Any, folder: Path) -> tuple[str, list[dict[str, Any]]]:
         if cell.cell_type == "code":
             row["rationale"] = rationale_of(cell.source, None if item is first else item.variant, language)
             row["reason"] = zero_reason(cell, item_id, language) if row["score"] == 0 else None
+            row["domains"] = by_domain(cell, language)
         if meta.get("comment"):
             row["comment"] = str(meta["comment"])
         rows.append(row)

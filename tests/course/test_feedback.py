@@ -154,3 +154,20 @@ def test_scores_are_clean_decimals_and_totals_add_up(pages):
 def test_a_zero_score_says_why(pages):
     _, found = pages
     assert "no answers file (responses.json) was found with this submission." in found["dee"]
+
+
+def test_only_lines_of_the_practice_exams_two_forms_reach_the_feedback():
+    from peer_course.grading.feedback import by_domain
+
+    printed = ("Advocacy: 3 of 9 right.\n"
+               "Advocacy: look again at Module 14: Advocacy and the recovery movement, Module 1: The peer role.\n"
+               "Advocacy: key = b\n"  # anything else a test cell prints stays out
+               "Advocacy: look again at b.\n"
+               "Advocacy: 3 of 9 right. The key of am-k01 is b.\n"
+               "px-exam: 3 of 75 points.\n")
+    cell = {"outputs": [{"output_type": "stream", "name": "stdout", "text": printed}]}
+    assert by_domain(cell) == ["Advocacy: 3 of 9 right.", "Advocacy: look again at Module 14: Advocacy and the "
+                                                          "recovery movement, Module 1: The peer role."]
+    spanish = {"outputs": [{"output_type": "stream", "name": "stdout",
+                            "text": "Defensa de derechos: 3 de 9 correctas.\nAdvocacy: 3 of 9 right.\n"}]}
+    assert by_domain(spanish, "es") == ["Defensa de derechos: 3 de 9 correctas."]  # the learner's language only

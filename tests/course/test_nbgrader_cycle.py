@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -180,3 +181,20 @@ def test_rerunning_steps_is_safe(cycle):
     assert all(o.ok for o in again)
     export(course_dir=course, to=csv_path, progress=lambda m: None)
     assert csv_path.read_text(encoding="utf-8") == before
+
+
+def test_practice_exam_feedback_shows_each_domain_and_never_a_question(cycle):
+    """fay handed in an attempt drawn from the graded checks, a third of it right;
+    cruz a practice attempt from the lessons. Each one's feedback shows the score
+    in each IC&RC domain and the modules to review, and nothing per question."""
+    course, _, _, _, _ = cycle
+    for learner in ("fay-second-version", "cruz-partly"):
+        page = (course / "feedback" / learner / "practice-exam" / "practice-exam.html").read_text(encoding="utf-8")
+        assert "By IC&amp;RC domain" in page or "By IC&RC domain" in page, learner
+        rights = [int(a) for a, _ in re.findall(r">(?:Advocacy|Mentoring and education|Recovery and wellness support|"
+                                                 r"Ethical responsibility): (\d+) of (\d+) right\.<", page)]
+        assert len(rights) == 4 and sum(rights) == 25, learner  # a third of 75
+        assert page.count(" look again at Module ") == 4, learner
+        attempt = json.loads((course / "submitted" / learner / "practice-exam" / "responses.json")
+                             .read_text(encoding="utf-8"))["items"]["px-exam"]["value"]
+        assert not [item_id for item_id in attempt["items"] if item_id in page], learner
