@@ -7,8 +7,9 @@ the attempt's questions with a "Score my practice exam" button, then the
 scores per domain with a study plan and "Start a new attempt". An attempt to
 hand in (drawn from the graded assessments) ends with "I have finished"
 instead: the page never scores it, since it holds no keys; the trainer's
-grading does, and the learner's feedback shows the score per domain. Every answer is saved the moment it is given, so a
-reload, a closed tab or another device brings the attempt back as it was.
+grading does, and the learner's feedback shows the score per domain. Every
+answer is saved the moment it is given, so a reload, a closed tab or another
+device brings the attempt back as it was.
 """
 
 from __future__ import annotations
